@@ -1,0 +1,63 @@
+/* A connection: the dialect, the driver handle, the statement cache,
+ * transactions and logging. Everything that talks to the database goes
+ * through rel_db_run / rel_db_exec so that every statement is logged and
+ * every prepared statement is reused. */
+#ifndef REL_DB_DB_H
+#define REL_DB_DB_H
+
+#include "relate.h"
+#include "sql/dialect.h"
+#include "util/buf.h"
+
+typedef struct rel_stmt_cache rel_stmt_cache;
+
+/* A cached prepared statement in use by one caller at a time. */
+typedef struct rel_stmt {
+    rel_db *db;
+    rel_dstmt *d;
+    char *sql;
+    bool busy;
+    struct rel_stmt *next; /* cache chain */
+    rel_buf scratch;       /* for column conversions */
+} rel_stmt;
+
+struct rel_db {
+    const rel_schema *schema;
+    const rel_dialect *dialect;
+    rel_conn *conn;
+    rel_log_fn log;
+    void *log_user;
+    int tx_depth;          /* 0: autocommit; n: n nested begins (n-1 savepoints) */
+    bool broken;
+    rel_stmt_cache *cache;
+    rel_buf bind_scratch;  /* values converted by to_db for one execution */
+};
+
+/* Prepares (or reuses) sql, converts nothing (params are already what is
+ * bound, see dialect->to_db), logs, executes. On success *out is ready for
+ * rel_stmt_next and must be released with rel_stmt_done. */
+rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size_t n,
+                      rel_stmt **out, rel_error *err);
+/* 1: a row is ready; 0: no more rows; <0: a rel_status (err filled). */
+int rel_stmt_next(rel_stmt *s, rel_error *err);
+/* Column i of the current row as the canonical value of type. Borrowed
+ * until the next rel_stmt_next / rel_stmt_done. */
+rel_status rel_stmt_col(rel_stmt *s, int i, rel_type type, rel_value *out);
+int64_t rel_stmt_changes(rel_stmt *s);
+void rel_stmt_done(rel_stmt *s);
+
+/* Runs a statement that returns no rows we need; *changes (may be NULL)
+ * receives the number of rows changed. */
+rel_status rel_db_exec(rel_db *db, const char *sql, const rel_value *params, size_t n,
+                       int64_t *changes, rel_error *err);
+
+/* For operations that write several rows: opens a transaction, or a
+ * savepoint inside the caller's; rel_db_atomic_end commits it when st is
+ * REL_OK and rolls it back otherwise, returning st (or the commit error). */
+rel_status rel_db_atomic_begin(rel_db *db, rel_error *err);
+rel_status rel_db_atomic_end(rel_db *db, rel_status st, rel_error *err);
+
+/* Marks the connection broken when the driver says so (REL_CONNECTION). */
+void rel_db_check_broken(rel_db *db, rel_status st);
+
+#endif

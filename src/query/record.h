@@ -1,0 +1,69 @@
+/* Rows in memory and results that own them.
+ *
+ * Canonical values (what a record holds for each attribute type):
+ *   INTEGER, BIGINT          REL_V_INT
+ *   FLOAT, DOUBLE            REL_V_DOUBLE (REL_V_INT accepted on set, converted)
+ *   DECIMAL                  REL_V_TEXT on PostgreSQL ("10.50"), REL_V_DOUBLE or
+ *                            REL_V_INT on SQLite (as SQLite stores it); JSON
+ *                            prints text as a string and numbers as numbers
+ *   STRING, TEXT, UUID,
+ *   DATEONLY, JSON           REL_V_TEXT (JSON: the JSON text)
+ *   BOOLEAN                  REL_V_INT 0/1
+ *   DATE                     REL_V_INT, ms since the epoch, UTC
+ *   BLOB                     REL_V_BLOB
+ *   NULL                     REL_V_NULL
+ */
+#ifndef REL_QUERY_RECORD_H
+#define REL_QUERY_RECORD_H
+
+#include "relate.h"
+#include "schema/schema.h"
+#include "util/arena.h"
+
+/* Included rows under one association of a row. */
+typedef struct rel_incl_slot {
+    const rel_assoc *assoc;
+    bool loaded;          /* false: the association was not included */
+    rel_record **rows;    /* to-one: 0 or 1 row */
+    size_t n;
+} rel_incl_slot;
+
+struct rel_record {
+    const rel_model *model;
+    rel_arena *arena;      /* where values live: the result's, or the record's own */
+    bool owns_arena;       /* made by rel_new: freed by rel_record_free */
+    bool stored;           /* came from or was saved to the database */
+    rel_value *values;     /* model->nattrs entries, canonical */
+    unsigned char *set;    /* per attribute: selected/assigned (1) or absent (0) */
+    unsigned char *changed;/* per attribute: changed since load/save */
+    rel_incl_slot *incl;   /* included associations, in include order */
+    size_t nincl;
+    rel_record *through;   /* belongsToMany: the junction row it came with */
+    const char *through_name; /* JSON key for it: the junction model's name */
+};
+
+struct rel_result {
+    rel_arena *arena;      /* owns every row and value of the tree */
+    const rel_model *model;
+    rel_record **rows;
+    size_t n, cap;
+    bool json_bigint_as_string;  /* PostgreSQL: BIGINT prints as a string */
+};
+
+/* A record whose memory lives in `arena` (a result's). */
+rel_record *rel_record_in(rel_arena *arena, const rel_model *model);
+/* Stores a canonical value for attribute index i, copying text/blobs into
+ * the record's arena. Marks it set (and changed when mark_changed). */
+rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed);
+/* Converts a value given by a caller or parsed from JSON to the canonical
+ * value of the attribute's type (REL_INVALID with a message if it cannot). */
+rel_status rel_value_coerce(const rel_attr_def *attr, rel_value in, rel_value *out,
+                            rel_buf *scratch, rel_error *err);
+
+rel_result *rel_result_new(const rel_model *model);
+rel_status rel_result_push(rel_result *res, rel_record *r);
+
+/* Appends the JSON of one record (and its includes) to b. */
+bool rel_record_json_write(rel_buf *b, const rel_record *r, bool bigint_as_string);
+
+#endif

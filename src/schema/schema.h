@@ -1,0 +1,115 @@
+/* Internal layout of schemas, models, attributes and associations.
+ * Everything is allocated in the schema's arena and lives as long as it. */
+#ifndef REL_SCHEMA_SCHEMA_H
+#define REL_SCHEMA_SCHEMA_H
+
+#include "relate.h"
+#include "util/arena.h"
+
+/* Where a definition came from (model files), for file:line:col errors. */
+typedef struct rel_origin {
+    const char *file; /* NULL for C calls */
+    int line, col;
+} rel_origin;
+
+typedef enum rel_attr_role {
+    REL_ROLE_PLAIN = 0,
+    REL_ROLE_GENERATED_ID, /* the implicit `id` */
+    REL_ROLE_CREATED_AT,
+    REL_ROLE_UPDATED_AT,
+    REL_ROLE_FOREIGN_KEY   /* added (or adopted) by an association */
+} rel_attr_role;
+
+/* One attribute after freeze. `a` is the public view: a.name, a.type, a.field
+ * (always the resolved column name after freeze), a.allow_null (REL_YES/REL_NO
+ * after freeze), ... */
+typedef struct rel_attr_def {
+    rel_attr a;
+    rel_attr_role role;
+    /* Foreign keys with constraints: what they reference, and the rules.
+     * ref_model NULL means no REFERENCES clause. */
+    rel_model *ref_model;
+    const char *ref_attr;      /* attribute name on ref_model */
+    const char *on_delete;     /* upper case, e.g. "SET NULL"; NULL = none */
+    const char *on_update;
+    rel_origin origin;
+} rel_attr_def;
+
+struct rel_model {
+    rel_schema *schema;
+    size_t index;               /* position in schema->models */
+    const char *name;
+    rel_model_opts opts;        /* strings copied into the arena */
+    rel_origin origin;
+
+    /* As defined (before freeze). */
+    rel_attr *defined;          /* copies of the caller's attrs */
+    size_t ndefined;
+
+    /* After freeze, in Sequelize's column order: primary key first when it
+     * was generated, the defined attributes, createdAt, updatedAt, then the
+     * foreign keys added by associations in association order. A generated
+     * junction: its own attributes, createdAt, updatedAt, then the keys. */
+    rel_attr_def *attrs;
+    size_t nattrs;
+    int pk;                     /* index of the single primary key, -1 if none or composite */
+    int created_at, updated_at; /* indexes, -1 when timestamps are off */
+    const char *table;
+    const char *singular, *plural;
+    bool generated_junction;    /* made by belongsToMany from a `through` name */
+    bool composite_pk;          /* generated junction: PRIMARY KEY (key, otherKey) */
+    const char *unique_pair[2]; /* junction with own pk: UNIQUE (key, otherKey) columns' attributes, or NULL */
+
+    rel_assoc **assocs;         /* associations whose source is this model */
+    size_t nassocs, cap_assocs;
+};
+
+struct rel_assoc {
+    rel_assoc_kind kind;
+    rel_model *source, *target; /* target NULL: reported at freeze */
+    rel_assoc_opts opts;        /* strings copied; "" normalised to NULL */
+    rel_origin origin;
+    size_t index;               /* position in schema->assocs */
+
+    /* Resolved at freeze. */
+    const char *name;           /* the `as`, else target plural (to-many) / singular (to-one) */
+    const char *singular, *plural;
+    const char *foreign_key;    /* attribute name: on source (belongsTo), on target
+                                   (hasOne/hasMany), on the junction (belongsToMany) */
+    const char *source_key;     /* attribute of source the FK points at (hasOne/hasMany/btm) */
+    const char *target_key;     /* attribute of target (belongsTo, btm) */
+    const char *other_key;      /* btm: junction attribute pointing at target */
+    rel_model *through;         /* btm: the junction model */
+    const char *on_delete, *on_update; /* resolved rules, upper case */
+    bool constraints;
+    rel_assoc *pair;            /* the inverse half that shares the key, or NULL */
+};
+
+typedef struct rel_schema_diag {
+    rel_error e;
+} rel_schema_diag;
+
+struct rel_schema {
+    rel_arena *arena;
+    rel_model **models;
+    size_t nmodels, cap_models;
+    rel_assoc **assocs;
+    size_t nassocs, cap_assocs;
+    bool frozen;
+    bool failed;               /* freeze reported errors */
+    bool oom;                  /* a define/association call ran out of memory */
+    rel_error *errors;         /* from freeze (malloc'd array) */
+    size_t nerrors, cap_errors;
+};
+
+/* Lookups used everywhere (NULL / -1 when absent). */
+rel_model *rel_schema_find_model(const rel_schema *s, const char *name);
+int rel_model_attr_index(const rel_model *m, const char *attr);
+const rel_attr_def *rel_model_attr_def(const rel_model *m, const char *attr);
+rel_assoc *rel_model_find_assoc(const rel_model *m, const char *name);
+
+/* Records where the next definition comes from (model files). */
+void rel_model_set_origin(rel_model *m, const char *file, int line, int col);
+void rel_assoc_set_origin(rel_assoc *a, const char *file, int line, int col);
+
+#endif

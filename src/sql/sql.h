@@ -1,0 +1,47 @@
+/* Building one SQL statement: text plus bound parameters. Identifiers are
+ * always quoted by the dialect and values are always parameters; there is
+ * no function that pastes a value into the text. */
+#ifndef REL_SQL_SQL_H
+#define REL_SQL_SQL_H
+
+#include "relate.h"
+#include "sql/dialect.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+typedef struct rel_sql {
+    const rel_dialect *d;
+    rel_buf text;
+    rel_value *params; /* what is bound (already converted by d->to_db) */
+    size_t n, cap;
+    rel_arena *arena;  /* owns text made for parameters; created lazily */
+    bool oom;
+} rel_sql;
+
+void rel_sql_init(rel_sql *q, const rel_dialect *d);
+/* Empties text and parameters, keeping memory, for the next statement. */
+void rel_sql_reset(rel_sql *q);
+void rel_sql_free(rel_sql *q);
+
+/* SQL keywords and punctuation written by relate itself (never user data). */
+void rel_sql_raw(rel_sql *q, const char *text);
+/* A quoted identifier. */
+void rel_sql_ident(rel_sql *q, const char *ident);
+/* "alias"."column" (alias may be NULL: just the column). */
+void rel_sql_column(rel_sql *q, const char *alias, const char *column);
+/* A placeholder bound to v, a canonical value of `type` (see
+ * query/record.h); converted with the dialect's to_db. */
+void rel_sql_param(rel_sql *q, rel_type type, rel_value v);
+/* After a left-hand side: membership in n canonical values, bound as ONE
+ * parameter (dialect in_array/array_param), so the statement text does not
+ * depend on n. */
+void rel_sql_in_values(rel_sql *q, rel_type type, const rel_value *vals, size_t n);
+/* NUL-terminated text ("" when empty). */
+const char *rel_sql_text(rel_sql *q);
+
+/* Runs it: rel_db_run / rel_db_exec with its text and parameters. */
+struct rel_stmt;
+rel_status rel_sql_run(rel_db *db, rel_sql *q, struct rel_stmt **out, rel_error *err);
+rel_status rel_sql_exec(rel_db *db, rel_sql *q, int64_t *changes, rel_error *err);
+
+#endif

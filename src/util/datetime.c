@@ -1,0 +1,263 @@
+/* UTC date arithmetic: see datetime.h.  The calendar conversions are Howard
+ * Hinnant's days_from_civil / civil_from_days, exact over the whole int64 range we
+ * use, so no timegm/mktime (which read TZ and are not in C11). */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
+#include "util/datetime.h"
+
+#include <time.h>
+
+#define REL_MS_PER_DAY INT64_C(86400000)
+
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1-12, d 1-31). */
+static int64_t rel_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;                          /* [0, 399] */
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;  /* [0, 146096] */
+    return era * 146097 + doe - 719468;
+}
+
+/* The date of day z since 1970-01-01. */
+static void rel_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool rel_is_leap(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int rel_days_in_month(int64_t y, int m)
+{
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return m == 2 && rel_is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Reads exactly count digits at s[*i] into *out, advancing *i. */
+static bool rel_digits(const char *s, size_t n, size_t *i, int count, int *out)
+{
+    if (n - *i < (size_t)count)
+        return false;
+    int v = 0;
+    for (int k = 0; k < count; k++) {
+        char c = s[*i + (size_t)k];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *i += (size_t)count;
+    *out = v;
+    return true;
+}
+
+static bool rel_lit(const char *s, size_t n, size_t *i, char c)
+{
+    if (*i < n && s[*i] == c) {
+        (*i)++;
+        return true;
+    }
+    return false;
+}
+
+/* "YYYY-MM-DD" at s[*i]: a real date, years 0001-9999. */
+static bool rel_parse_date(const char *s, size_t n, size_t *i, int64_t *days)
+{
+    int y, m, d;
+    if (!rel_digits(s, n, i, 4, &y) || !rel_lit(s, n, i, '-') ||
+        !rel_digits(s, n, i, 2, &m) || !rel_lit(s, n, i, '-') ||
+        !rel_digits(s, n, i, 2, &d))
+        return false;
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > rel_days_in_month(y, m))
+        return false;
+    *days = rel_days_from_civil(y, m, d);
+    return true;
+}
+
+/* The UTC offset at s[*i], in seconds east of UTC: Z, or [ ]{+|-}hh[:mm[:ss]]
+ * (PostgreSQL writes seconds for historic local-mean-time offsets). */
+static bool rel_parse_offset(const char *s, size_t n, size_t *i, int64_t *secs)
+{
+    if (rel_lit(s, n, i, 'Z')) {
+        *secs = 0;
+        return true;
+    }
+    rel_lit(s, n, i, ' ');
+    int sign;
+    if (rel_lit(s, n, i, '+'))
+        sign = 1;
+    else if (rel_lit(s, n, i, '-'))
+        sign = -1;
+    else
+        return false;
+    int hh, mm = 0, ss = 0;
+    if (!rel_digits(s, n, i, 2, &hh) || hh > 23)
+        return false;
+    if (rel_lit(s, n, i, ':')) {
+        if (!rel_digits(s, n, i, 2, &mm) || mm > 59)
+            return false;
+        if (rel_lit(s, n, i, ':') && (!rel_digits(s, n, i, 2, &ss) || ss > 59))
+            return false;
+    }
+    *secs = sign * (int64_t)(hh * 3600 + mm * 60 + ss);
+    return true;
+}
+
+bool rel_datetime_parse(const char *s, size_t n, int64_t *ms)
+{
+    size_t i = 0;
+    int64_t days;
+    if (!s || !rel_parse_date(s, n, &i, &days))
+        return false;
+    if (i == n) {
+        *ms = days * REL_MS_PER_DAY;
+        return true;
+    }
+
+    int hh, mi, ss, frac = 0;
+    if (!(rel_lit(s, n, &i, 'T') || rel_lit(s, n, &i, ' ')))
+        return false;
+    if (!rel_digits(s, n, &i, 2, &hh) || !rel_lit(s, n, &i, ':') ||
+        !rel_digits(s, n, &i, 2, &mi) || !rel_lit(s, n, &i, ':') ||
+        !rel_digits(s, n, &i, 2, &ss))
+        return false;
+    if (hh > 23 || mi > 59 || ss > 59)
+        return false;
+
+    if (rel_lit(s, n, &i, '.')) {
+        int digits = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9') {
+            if (++digits > 6)
+                return false;
+            if (digits <= 3)
+                frac = frac * 10 + (s[i] - '0');
+            i++;
+        }
+        if (digits == 0)
+            return false;
+        for (; digits < 3; digits++)
+            frac *= 10;
+    }
+
+    int64_t offset = 0;
+    if (i < n && !rel_parse_offset(s, n, &i, &offset))
+        return false;
+    if (i != n)
+        return false;
+
+    int64_t secs = (int64_t)hh * 3600 + mi * 60 + ss - offset;
+    *ms = days * REL_MS_PER_DAY + secs * 1000 + frac;
+    return true;
+}
+
+bool rel_dateonly_valid(const char *s, size_t n)
+{
+    size_t i = 0;
+    int64_t days;
+    return s && n == 10 && rel_parse_date(s, n, &i, &days);
+}
+
+/* Writes v as exactly width digits (v >= 0 and small enough); returns the end. */
+static char *rel_put_digits(char *p, int64_t v, int width)
+{
+    for (int k = width - 1; k >= 0; k--) {
+        p[k] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+/* The calendar fields of ms; ms always floors toward the earlier day. */
+typedef struct rel_civil {
+    int64_t year;
+    int month, day, hour, minute, second, milli;
+} rel_civil;
+
+static rel_civil rel_civil_from_ms(int64_t ms)
+{
+    int64_t days = ms / REL_MS_PER_DAY;
+    int64_t rem = ms % REL_MS_PER_DAY;
+    if (rem < 0) {
+        rem += REL_MS_PER_DAY;
+        days--;
+    }
+    rel_civil c;
+    rel_civil_from_days(days, &c.year, &c.month, &c.day);
+    c.milli = (int)(rem % 1000);
+    rem /= 1000;
+    c.second = (int)(rem % 60);
+    rem /= 60;
+    c.minute = (int)(rem % 60);
+    c.hour = (int)(rem / 60);
+    return c;
+}
+
+/* "YYYY-MM-DD?hh:mm:ss.mmm" with sep between date and time; returns the end. */
+static char *rel_put_civil(char *p, const rel_civil *c, char sep, bool js_years)
+{
+    int64_t y = c->year;
+    if (y >= 0 && y <= 9999) {
+        p = rel_put_digits(p, y, 4);
+    } else {
+        /* JS writes a sign and 6 digits beyond 0000-9999; years beyond that (not
+         * valid JS dates) just take more digits. */
+        uint64_t uy = y < 0 ? 0 - (uint64_t)y : (uint64_t)y;
+        *p++ = y < 0 ? '-' : '+';
+        int width = js_years ? 6 : 4;
+        for (uint64_t t = uy; t >= (width == 6 ? 1000000u : 10000u); t /= 10)
+            width++;
+        for (int k = width - 1; k >= 0; k--) {
+            p[k] = (char)('0' + uy % 10);
+            uy /= 10;
+        }
+        p += width;
+    }
+    *p++ = '-';
+    p = rel_put_digits(p, c->month, 2);
+    *p++ = '-';
+    p = rel_put_digits(p, c->day, 2);
+    *p++ = sep;
+    p = rel_put_digits(p, c->hour, 2);
+    *p++ = ':';
+    p = rel_put_digits(p, c->minute, 2);
+    *p++ = ':';
+    p = rel_put_digits(p, c->second, 2);
+    *p++ = '.';
+    return rel_put_digits(p, c->milli, 3);
+}
+
+void rel_datetime_iso(int64_t ms, char out[32])
+{
+    rel_civil c = rel_civil_from_ms(ms);
+    char *p = rel_put_civil(out, &c, 'T', true);
+    *p++ = 'Z';
+    *p = '\0';
+}
+
+void rel_datetime_sqlite(int64_t ms, char out[40])
+{
+    rel_civil c = rel_civil_from_ms(ms);
+    char *p = rel_put_civil(out, &c, ' ', false);
+    static const char tail[] = " +00:00";
+    for (size_t k = 0; k < sizeof tail; k++)
+        *p++ = tail[k];
+}
+
+int64_t rel_now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
