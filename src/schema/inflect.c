@@ -13,57 +13,12 @@
  */
 #include "schema/inflect.h"
 
+#include "util/buf.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- growable output string ---- */
-
-typedef struct {
-    char *buf;
-    size_t len;
-    size_t cap;
-    bool failed;
-} rel_sbuf;
-
-static void rel_sbuf_put(rel_sbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 32;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->buf, cap);
-        if (p == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->buf = p;
-        b->cap = cap;
-    }
-    if (n > 0)
-        memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-}
-
-static void rel_sbuf_putc(rel_sbuf *b, char c)
-{
-    rel_sbuf_put(b, &c, 1);
-}
-
-/* Hands the string over (an empty one if nothing was put), NULL on failure. */
-static char *rel_sbuf_finish(rel_sbuf *b)
-{
-    rel_sbuf_put(b, "", 0);
-    if (b->failed) {
-        free(b->buf);
-        return NULL;
-    }
-    return b->buf;
-}
 
 static char *rel_strdup(const char *s)
 {
@@ -266,17 +221,17 @@ static bool rel_re_test(const char *pat, const char *s)
 }
 
 /* Appends a replacement, expanding $1..$9 (an unset group expands to ""). */
-static void rel_re_expand(rel_re *re, const char *rep, rel_sbuf *out)
+static void rel_re_expand(rel_re *re, const char *rep, rel_buf *out)
 {
     for (const char *r = rep; *r != '\0'; r++) {
         if (r[0] == '$' && r[1] >= '1' && r[1] <= '9') {
             int g = r[1] - '0';
             if (re->cap[g][0] != REL_RE_UNSET)
-                rel_sbuf_put(out, re->s + re->cap[g][0],
-                             re->cap[g][1] - re->cap[g][0]);
+                rel_buf_put(out, re->s + re->cap[g][0],
+                            re->cap[g][1] - re->cap[g][0]);
             r++;
         } else {
-            rel_sbuf_putc(out, *r);
+            rel_buf_putc(out, *r);
         }
     }
 }
@@ -285,17 +240,17 @@ static void rel_re_expand(rel_re *re, const char *rep, rel_sbuf *out)
 static char *rel_re_replace(const char *pat, const char *s, const char *rep)
 {
     rel_re re;
-    rel_sbuf out = { 0 };
+    rel_buf out = { 0 };
     size_t copied = 0, from = 0, start, end;
     rel_re_init(&re, pat, s);
     while (from <= re.n && rel_re_search(&re, from, &start, &end)) {
-        rel_sbuf_put(&out, s + copied, start - copied);
+        rel_buf_put(&out, s + copied, start - copied);
         rel_re_expand(&re, rep, &out);
         copied = end;
         from = end == start ? end + 1 : end;
     }
-    rel_sbuf_put(&out, s + copied, re.n - copied);
-    return rel_sbuf_finish(&out);
+    rel_buf_put(&out, s + copied, re.n - copied);
+    return rel_buf_take(&out);
 }
 
 /* ---- inflection's word lists and rules, verbatim and in its order ---- */
@@ -471,18 +426,18 @@ static const rel_rule rel_singular_rules[] = {
  */
 static int rel_is_uncountable(const char *word, bool *yes)
 {
-    rel_sbuf low = { 0 };
+    rel_buf low = { 0 };
     char *s;
     *yes = false;
     for (const unsigned char *p = (const unsigned char *)word; *p; p++) {
         if (p[0] == 0xE2 && p[1] == 0x84 && p[2] == 0xAA) {
-            rel_sbuf_putc(&low, 'k');
+            rel_buf_putc(&low, 'k');
             p += 2;
         } else {
-            rel_sbuf_putc(&low, rel_ascii_lower((char)*p));
+            rel_buf_putc(&low, rel_ascii_lower((char)*p));
         }
     }
-    s = rel_sbuf_finish(&low);
+    s = rel_buf_take(&low);
     if (s == NULL)
         return -1;
     for (size_t i = 0; i < sizeof rel_uncountables / sizeof *rel_uncountables; i++)
@@ -532,7 +487,7 @@ char *rel_singularize(const char *word)
  */
 char *rel_underscore(const char *word)
 {
-    rel_sbuf out = { 0 };
+    rel_buf out = { 0 };
     const char *p = word;
     if (word == NULL)
         return NULL;
@@ -545,19 +500,19 @@ char *rel_underscore(const char *word)
             /* "^_" only ever removes the part's very first character */
             if (first && (upper || *q == '_')) {
                 if (upper)
-                    rel_sbuf_putc(&out, rel_ascii_lower(*q));
+                    rel_buf_putc(&out, rel_ascii_lower(*q));
                 continue;
             }
             if (upper)
-                rel_sbuf_putc(&out, '_');
-            rel_sbuf_putc(&out, rel_ascii_lower(*q));
+                rel_buf_putc(&out, '_');
+            rel_buf_putc(&out, rel_ascii_lower(*q));
         }
         if (sep == NULL)
             break;
-        rel_sbuf_putc(&out, '/');
+        rel_buf_putc(&out, '/');
         p = sep + 2;
     }
-    return rel_sbuf_finish(&out);
+    return rel_buf_take(&out);
 }
 
 /* Length in bytes of the JavaScript white-space character (\s) at p, or 0. */
@@ -596,7 +551,7 @@ static size_t rel_camel_sep_len(const unsigned char *p)
  */
 char *rel_camelize(const char *word)
 {
-    rel_sbuf out = { 0 };
+    rel_buf out = { 0 };
     const unsigned char *s = (const unsigned char *)word;
     size_t b = 0, e = 0, i, len;
     if (word == NULL)
@@ -615,27 +570,27 @@ char *rel_camelize(const char *word)
     }
     for (i = b; i < e;) {
         if (rel_camel_sep_len(s + i) == 0) {
-            rel_sbuf_putc(&out, (char)s[i++]);
+            rel_buf_putc(&out, (char)s[i++]);
             continue;
         }
         while (i < e && (len = rel_camel_sep_len(s + i)) > 0)
             i += len;
         if (i < e)
-            rel_sbuf_putc(&out, rel_ascii_upper((char)s[i++]));
+            rel_buf_putc(&out, rel_ascii_upper((char)s[i++]));
     }
-    return rel_sbuf_finish(&out);
+    return rel_buf_take(&out);
 }
 
 char *rel_key_join(const char *prefix, const char *key)
 {
-    rel_sbuf joined = { 0 };
+    rel_buf joined = { 0 };
     char *s, *r;
     if (prefix != NULL)
-        rel_sbuf_put(&joined, prefix, strlen(prefix));
-    rel_sbuf_putc(&joined, '_');
+        rel_buf_put(&joined, prefix, strlen(prefix));
+    rel_buf_putc(&joined, '_');
     if (key != NULL)
-        rel_sbuf_put(&joined, key, strlen(key));
-    s = rel_sbuf_finish(&joined);
+        rel_buf_put(&joined, key, strlen(key));
+    s = rel_buf_take(&joined);
     if (s == NULL)
         return NULL;
     r = rel_camelize(s);

@@ -8,7 +8,7 @@
  * uncountable words and rule order unchanged; rel_camelize ports Sequelize's
  * own Utils.camelize. Strings are UTF-8 and handled as bytes: rule matching
  * is then identical to JavaScript's, but upper/lower-casing is done for
- * ASCII letters only (JavaScript also maps other letters, e.g. "É" -> "é" in
+ * ASCII letters only (JavaScript also maps other letters, e.g. E-acute in
  * rel_underscore).
  *
  * Every function returns a malloc'd NUL-terminated string the caller frees,

@@ -1,7 +1,9 @@
 /* UTC date arithmetic: see datetime.h.  The calendar conversions are Howard
  * Hinnant's days_from_civil / civil_from_days, exact over the whole int64 range we
  * use, so no timegm/mktime (which read TZ and are not in C11). */
+#ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#endif
 
 #include "util/datetime.h"
 
@@ -215,7 +217,8 @@ static char *rel_put_civil(char *p, const rel_civil *c, char sep, bool js_years)
         uint64_t uy = y < 0 ? 0 - (uint64_t)y : (uint64_t)y;
         *p++ = y < 0 ? '-' : '+';
         int width = js_years ? 6 : 4;
-        for (uint64_t t = uy; t >= (width == 6 ? 1000000u : 10000u); t /= 10)
+        uint64_t limit = js_years ? 1000000u : 10000u;
+        for (uint64_t t = uy; t >= limit; t /= 10)
             width++;
         for (int k = width - 1; k >= 0; k--) {
             p[k] = (char)('0' + uy % 10);

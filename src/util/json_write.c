@@ -110,7 +110,8 @@ bool rel_json_string(rel_buf *b, const char *s, size_t n)
         i++;
         run = i;
     }
-    rel_buf_put(b, s + run, i - run);
+    if (i > run)
+        rel_buf_put(b, s + run, i - run);
     rel_buf_putc(b, '"');
     return !b->oom;
 }
@@ -212,7 +213,8 @@ static void rel_decimal_shortest(double v, rel_decimal *x)
         /* Every decimal of up to DBL_DIG (15) digits survives a trip through a normal
          * double, so if the shortest has at most 15 digits, rounding v to 15 digits
          * gives exactly it padded with zeros.  Otherwise it has 16 or 17. */
-        if (!rel_decimal_try(v, 15, x) && !rel_decimal_try(v, 16, x))
+        rel_decimal_round(v, 15, x);
+        if (rel_decimal_value(x) != v && !rel_decimal_try(v, 16, x))
             rel_decimal_round(v, 17, x);
     } else {
         /* Subnormals carry fewer bits, so search from one digit up. */
@@ -239,6 +241,9 @@ bool rel_json_double(rel_buf *b, double v)
         return rel_buf_put(b, "null", 4);
     if (v == 0) /* and -0 */
         return rel_buf_putc(b, '0');
+    /* Integers below 2^53 are exact and JS writes all their digits: skip the search. */
+    if (fabs(v) < 9007199254740992.0 && v == (double)(int64_t)v)
+        return rel_json_int(b, (int64_t)v);
     if (v < 0)
         rel_buf_putc(b, '-');
 
