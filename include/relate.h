@@ -268,7 +268,10 @@ const rel_schema *rel_db_schema(const rel_db *db);
 bool rel_db_ok(const rel_db *db);
 
 /* Transactions; nested begins become savepoints. Every rollback undoes
-   exactly the matching begin. */
+   exactly the matching begin. After a statement fails inside a transaction,
+   only rel_rollback works at that level (as on PostgreSQL, on both engines);
+   a commit that the engine refuses (e.g. a deferred foreign key) rolls its
+   level back and returns the error, so every begin is closed exactly once. */
 rel_status rel_begin(rel_db *db, rel_error *err);
 rel_status rel_commit(rel_db *db, rel_error *err);
 rel_status rel_rollback(rel_db *db, rel_error *err);

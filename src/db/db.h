@@ -19,6 +19,8 @@ typedef struct rel_stmt {
     bool busy;
     struct rel_stmt *next; /* cache chain */
     rel_buf scratch;       /* for column conversions */
+    unsigned hash;         /* of sql, for the cache */
+    uint64_t last_used;    /* cache clock when last handed out (eviction) */
 } rel_stmt;
 
 struct rel_db {
@@ -28,14 +30,24 @@ struct rel_db {
     rel_log_fn log;
     void *log_user;
     int tx_depth;          /* 0: autocommit; n: n nested begins (n-1 savepoints) */
+    bool tx_aborted;       /* a statement failed in the innermost level: until
+                              it is rolled back, statements are refused on
+                              both engines (PostgreSQL's rule, kept on SQLite
+                              too so both behave alike) */
     bool broken;
     rel_stmt_cache *cache;
     rel_buf bind_scratch;  /* values converted by to_db for one execution */
+    /* Counters, for tests and curious callers. */
+    uint64_t n_prepared;   /* statements prepared by the driver */
+    uint64_t n_reused;     /* runs that reused a cached prepared statement */
 };
 
 /* Prepares (or reuses) sql, converts nothing (params are already what is
  * bound, see dialect->to_db), logs, executes. On success *out is ready for
- * rel_stmt_next and must be released with rel_stmt_done. */
+ * rel_stmt_next and must be released with rel_stmt_done; param memory need
+ * not outlive this call. While *out is held, running the same SQL again
+ * prepares a second statement. Errors carry the engine's message followed
+ * by the statement's text (its first 200 bytes). */
 rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size_t n,
                       rel_stmt **out, rel_error *err);
 /* 1: a row is ready; 0: no more rows; <0: a rel_status (err filled). */
@@ -47,7 +59,8 @@ int64_t rel_stmt_changes(rel_stmt *s);
 void rel_stmt_done(rel_stmt *s);
 
 /* Runs a statement that returns no rows we need; *changes (may be NULL)
- * receives the number of rows changed. */
+ * receives the number of rows inserted, updated or deleted (0 for SELECT
+ * and DDL). */
 rel_status rel_db_exec(rel_db *db, const char *sql, const rel_value *params, size_t n,
                        int64_t *changes, rel_error *err);
 
@@ -59,5 +72,18 @@ rel_status rel_db_atomic_end(rel_db *db, rel_status st, rel_error *err);
 
 /* Marks the connection broken when the driver says so (REL_CONNECTION). */
 void rel_db_check_broken(rel_db *db, rel_status st);
+
+/* Runs SQL without parameters or rows (DDL, PRAGMA, ...) through the
+ * logger, the broken and aborted checks and the error decoration rel_db_run
+ * uses. */
+rel_status rel_db_exec_simple(rel_db *db, const char *sql, rel_error *err);
+/* The same for transaction control (BEGIN, COMMIT, ROLLBACK [TO], SAVEPOINT,
+ * RELEASE): runs even in an aborted transaction, never marks it aborted. */
+rel_status rel_db_tx_control(rel_db *db, const char *sql, rel_error *err);
+/* The error returned for statements in an aborted transaction. */
+rel_status rel_db_refuse_aborted(rel_error *err);
+
+/* Appends " [SQL: <first 200 bytes of sql>]" to err's message. */
+void rel_db_error_sql(rel_error *err, const char *sql);
 
 #endif

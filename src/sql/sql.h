@@ -15,7 +15,10 @@ typedef struct rel_sql {
     rel_value *params; /* what is bound (already converted by d->to_db) */
     size_t n, cap;
     rel_arena *arena;  /* owns text made for parameters; created lazily */
-    bool oom;
+    bool oom;          /* out of memory: rel_sql_run/exec refuse to run it */
+    bool invalid;      /* a value that cannot be bound (a blob in an IN list
+                          on SQLite): rel_sql_run/exec refuse to run it */
+    rel_buf scratch;   /* to_db / array_param output before it is copied */
 } rel_sql;
 
 void rel_sql_init(rel_sql *q, const rel_dialect *d);
@@ -39,7 +42,10 @@ void rel_sql_in_values(rel_sql *q, rel_type type, const rel_value *vals, size_t 
 /* NUL-terminated text ("" when empty). */
 const char *rel_sql_text(rel_sql *q);
 
-/* Runs it: rel_db_run / rel_db_exec with its text and parameters. */
+/* Runs it: rel_db_run / rel_db_exec with its text and parameters (REL_NOMEM
+ * when building it ran out of memory, REL_INVALID when a value could not be
+ * bound). The parameters are copied by the driver, so q may be reset while
+ * the statement's rows are read. */
 struct rel_stmt;
 rel_status rel_sql_run(rel_db *db, rel_sql *q, struct rel_stmt **out, rel_error *err);
 rel_status rel_sql_exec(rel_db *db, rel_sql *q, int64_t *changes, rel_error *err);
