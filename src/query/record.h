@@ -19,6 +19,7 @@
 #include "relate.h"
 #include "schema/schema.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 /* Included rows under one association of a row. */
 typedef struct rel_incl_slot {
@@ -40,6 +41,10 @@ struct rel_record {
     size_t nincl;
     rel_record *through;   /* belongsToMany: the junction row it came with */
     const char *through_name; /* JSON key for it: the junction model's name */
+    const int *order;      /* JSON key order (attribute indexes) when the row was
+                              read with an explicit attribute list; NULL: model order */
+    size_t norder;
+    bool bigint_as_string; /* read from / saved to PostgreSQL: BIGINT prints as a string */
 };
 
 struct rel_result {
@@ -52,6 +57,9 @@ struct rel_result {
 
 /* A record whose memory lives in `arena` (a result's). */
 rel_record *rel_record_in(rel_arena *arena, const rel_model *model);
+/* Sets every attribute that has a default value to it, as rel_new does
+ * (marked changed, so an insert writes it). REL_NOMEM on out of memory. */
+rel_status rel_record_apply_defaults(rel_record *r);
 /* Stores a canonical value for attribute index i, copying text/blobs into
  * the record's arena. Marks it set (and changed when mark_changed). */
 rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed);
@@ -59,6 +67,10 @@ rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed);
  * value of the attribute's type (REL_INVALID with a message if it cannot). */
 rel_status rel_value_coerce(const rel_attr_def *attr, rel_value in, rel_value *out,
                             rel_buf *scratch, rel_error *err);
+
+/* Puts `lead` and `name` followed by '.' in front of err's message (when err
+ * is not NULL): "Employee" + "age: ..." -> "Employee.age: ...". */
+void rel_error_prefix(rel_error *err, const char *lead, const char *name);
 
 rel_result *rel_result_new(const rel_model *model);
 rel_status rel_result_push(rel_result *res, rel_record *r);

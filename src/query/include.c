@@ -1,0 +1,604 @@
+/* Eager loading, one query per include node: see include.h.
+ *
+ * For the rows already loaded (the parents), each included association is
+ * one SELECT of its target rows whose linking column is IN the parents' key
+ * values (bound as one array parameter), then the rows are handed to their
+ * parents through a hash of those key values. Required includes become
+ * EXISTS conditions on the parents' query, so limit and offset count parents
+ * and never joined rows. */
+#include "query/include.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql/where.h"
+#include "util/error.h"
+
+/* ---------------------------------------------------------------- resolving */
+
+static bool has_alias(const rel_assoc *a)
+{
+    return a->opts.as != NULL;
+}
+
+/* The association a node names: its name (alias), or its target model when
+ * that model is associated exactly once without an alias. Messages follow
+ * Sequelize's. */
+static rel_status resolve(const rel_model *m, const rel_include *node, const rel_assoc **out,
+                          rel_error *err)
+{
+    const char *name = node->association;
+    const rel_assoc *a = rel_model_find_assoc(m, name);
+    if (a) {
+        *out = a;
+        return REL_OK;
+    }
+    const rel_model *target = rel_schema_find_model(m->schema, name);
+    if (!target)
+        return rel_err(err, REL_INVALID, "Association with alias '%s' does not exist on %s",
+                       name, m->name);
+    const rel_assoc *plain = NULL, *aliased = NULL;
+    for (size_t i = 0; i < m->nassocs; i++) {
+        const rel_assoc *x = m->assocs[i];
+        if (x->target != target)
+            continue;
+        if (has_alias(x)) {
+            if (!aliased)
+                aliased = x;
+        } else if (!plain) {
+            plain = x;
+        }
+    }
+    if (plain) {
+        *out = plain;
+        return REL_OK;
+    }
+    if (aliased)
+        return rel_err(err, REL_INVALID,
+                       "%s is associated to %s using an alias; include it as '%s'",
+                       target->name, m->name, aliased->name);
+    return rel_err(err, REL_INVALID, "%s is not associated to %s", target->name, m->name);
+}
+
+static bool is_to_one(const rel_assoc *a)
+{
+    return a->kind == REL_BELONGS_TO || a->kind == REL_HAS_ONE;
+}
+
+static bool is_required(const rel_include *node)
+{
+    if (node->required == REL_DEFAULT)
+        return node->where && *node->where;
+    return node->required == REL_YES;
+}
+
+static size_t count_nodes(const rel_include *incl)
+{
+    size_t n = 0;
+    while (incl && incl[n].association)
+        n++;
+    return n;
+}
+
+/* The attribute of the parent (the association's source) that links it. */
+static int parent_key(const rel_assoc *a)
+{
+    const char *name = a->kind == REL_BELONGS_TO ? a->foreign_key : a->source_key;
+    return rel_model_attr_index(a->source, name);
+}
+
+/* The attribute of the loaded row (target, or junction for belongsToMany)
+ * whose value matches the parent's key. */
+static int child_key(const rel_assoc *a)
+{
+    switch (a->kind) {
+    case REL_BELONGS_TO: return rel_model_attr_index(a->target, a->target_key);
+    case REL_HAS_ONE:
+    case REL_HAS_MANY: return rel_model_attr_index(a->target, a->foreign_key);
+    case REL_BELONGS_TO_MANY: return rel_model_attr_index(a->through, a->foreign_key);
+    }
+    return -1;
+}
+
+static rel_status key_missing(const rel_assoc *a, rel_error *err)
+{
+    return rel_err(err, REL_DEFINITION, "the keys of association '%s' of %s are not resolved",
+                   a->name, a->source->name);
+}
+
+/* Checks a tree and adds the keys m's rows need to cols (hidden). */
+static rel_status prepare(rel_arena *arena, const rel_model *m, const rel_include *incl,
+                          rel_colset *cols, rel_error *err)
+{
+    for (size_t k = 0; incl && incl[k].association; k++) {
+        const rel_assoc *a;
+        rel_status st = resolve(m, &incl[k], &a, err);
+        if (st != REL_OK)
+            return st;
+        int pk = parent_key(a);
+        if (pk < 0 || child_key(a) < 0)
+            return key_missing(a, err);
+        if (cols && (st = rel_colset_add(arena, cols, pk, false, cols, err)) != REL_OK)
+            return st;
+        if (incl[k].include) {
+            st = prepare(arena, a->target, incl[k].include, NULL, err);
+            if (st != REL_OK)
+                return st;
+        }
+    }
+    return REL_OK;
+}
+
+rel_status rel_include_prepare(rel_arena *arena, const rel_model *m, const rel_include *incl,
+                               rel_colset *cols, rel_error *err)
+{
+    /* Sequelize selects the primary key whenever a find has includes. */
+    if (cols && !cols->all && m->pk >= 0) {
+        rel_status st = rel_colset_add(arena, cols, m->pk, true, cols, err);
+        if (st != REL_OK)
+            return st;
+    }
+    return prepare(arena, m, incl, cols, err);
+}
+
+/* ---------------------------------------------------------------- filtering */
+
+/* "parent->assoc", the alias of an included table inside one statement. */
+static char *child_alias(const char *parent, const char *name)
+{
+    rel_buf b;
+    rel_buf_init(&b);
+    rel_buf_puts(&b, parent);
+    rel_buf_puts(&b, "->");
+    rel_buf_puts(&b, name);
+    return rel_buf_take(&b);
+}
+
+/* Writes the join of a belongsToMany's junction (alias jalias) to its
+ * target (alias talias): ` INNER JOIN "J" AS "jalias" ON "jalias"."other" = "talias"."tkey"`. */
+static void join_junction(rel_sql *q, const rel_assoc *a, const char *talias, const char *jalias)
+{
+    const rel_attr_def *other = rel_model_attr_def(a->through, a->other_key);
+    const rel_attr_def *tkey = rel_model_attr_def(a->target, a->target_key);
+    rel_sql_raw(q, " INNER JOIN ");
+    rel_sql_ident(q, a->through->table);
+    rel_sql_raw(q, " AS ");
+    rel_sql_ident(q, jalias);
+    rel_sql_raw(q, " ON ");
+    rel_sql_column(q, jalias, other->a.field);
+    rel_sql_raw(q, " = ");
+    rel_sql_column(q, talias, tkey->a.field);
+}
+
+/* The node's own where, its junction where, and its children's requirements,
+ * each after prefix (which becomes " AND " once something is written). */
+static rel_status node_conditions(rel_sql *q, const rel_assoc *a, const rel_include *node,
+                                  const char *talias, const char *jalias, const char **prefix,
+                                  rel_error *err)
+{
+    bool w = false;
+    rel_status st = rel_where_append(q, a->target, talias, node->where, *prefix, &w, err);
+    if (st != REL_OK)
+        return st;
+    if (w)
+        *prefix = " AND ";
+    if (a->kind == REL_BELONGS_TO_MANY && node->through_where) {
+        st = rel_where_append(q, a->through, jalias, node->through_where, *prefix, &w, err);
+        if (st != REL_OK)
+            return st;
+        if (w)
+            *prefix = " AND ";
+    }
+    if (node->include) {
+        st = rel_include_filter(q, a->target, talias, node->include, *prefix, &w, err);
+        if (st == REL_OK && w)
+            *prefix = " AND ";
+    }
+    return st;
+}
+
+/* EXISTS (SELECT 1 FROM target ... WHERE link = parent.key AND conditions). */
+static rel_status exists_for(rel_sql *q, const rel_assoc *a, const rel_include *node,
+                             const char *alias, rel_error *err)
+{
+    rel_status st = REL_OK;
+    char *talias = child_alias(alias, a->name);
+    char *jalias = talias ? child_alias(talias, a->through ? a->through->name : "") : NULL;
+    if (!talias || !jalias) {
+        st = rel_err_nomem(err);
+        goto done;
+    }
+    const rel_attr_def *pkey = &a->source->attrs[parent_key(a)];
+    rel_sql_raw(q, "EXISTS (SELECT 1 FROM ");
+    rel_sql_ident(q, a->target->table);
+    rel_sql_raw(q, " AS ");
+    rel_sql_ident(q, talias);
+    if (a->kind == REL_BELONGS_TO_MANY) {
+        join_junction(q, a, talias, jalias);
+        rel_sql_raw(q, " WHERE ");
+        rel_sql_column(q, jalias, a->through->attrs[child_key(a)].a.field);
+    } else {
+        rel_sql_raw(q, " WHERE ");
+        rel_sql_column(q, talias, a->target->attrs[child_key(a)].a.field);
+    }
+    rel_sql_raw(q, " = ");
+    rel_sql_column(q, alias, pkey->a.field);
+    const char *prefix = " AND ";
+    st = node_conditions(q, a, node, talias, jalias, &prefix, err);
+    rel_sql_raw(q, ")");
+done:
+    free(talias);
+    free(jalias);
+    return st;
+}
+
+rel_status rel_include_filter(rel_sql *q, const rel_model *m, const char *alias,
+                              const rel_include *incl, const char *prefix, bool *wrote,
+                              rel_error *err)
+{
+    bool any = false;
+    if (wrote)
+        *wrote = false;
+    for (size_t k = 0; incl && incl[k].association; k++) {
+        const rel_include *node = &incl[k];
+        if (!is_required(node))
+            continue;
+        const rel_assoc *a;
+        rel_status st = resolve(m, node, &a, err);
+        if (st != REL_OK)
+            return st;
+        if (parent_key(a) < 0 || child_key(a) < 0)
+            return key_missing(a, err);
+        rel_sql_raw(q, any ? " AND " : prefix);
+        st = exists_for(q, a, node, alias, err);
+        if (st != REL_OK)
+            return st;
+        any = true;
+    }
+    if (wrote)
+        *wrote = any;
+    return REL_OK;
+}
+
+/* ---------------------------------------------------------------- key hash */
+
+/* Distinct key values of the parents, each with the chain of parents having it. */
+typedef struct keymap {
+    size_t cap;        /* slots, a power of two */
+    size_t *slot;      /* key index + 1, 0 when empty */
+    rel_value *keys;   /* distinct keys, in first-seen order */
+    size_t nkeys;
+    size_t *head;      /* per key: first parent (SIZE_MAX: none) */
+    size_t *next;      /* per parent: next parent with the same key */
+} keymap;
+
+static uint64_t hash_value(rel_value v)
+{
+    uint64_t h;
+    switch (v.kind) {
+    case REL_V_INT: h = (uint64_t)v.i; break;
+    case REL_V_DOUBLE: memcpy(&h, &v.d, sizeof h); break;
+    case REL_V_TEXT:
+    case REL_V_BLOB:
+        h = 1469598103934665603ULL;
+        for (size_t i = 0; i < v.len; i++)
+            h = (h ^ (unsigned char)v.s[i]) * 1099511628211ULL;
+        break;
+    default: h = 0; break;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static bool key_equal(rel_value a, rel_value b)
+{
+    if (a.kind != b.kind)
+        return false;
+    switch (a.kind) {
+    case REL_V_INT: return a.i == b.i;
+    case REL_V_DOUBLE: return a.d == b.d;
+    case REL_V_TEXT:
+    case REL_V_BLOB: return a.len == b.len && memcmp(a.s, b.s, a.len) == 0;
+    default: return false;
+    }
+}
+
+static void keymap_free(keymap *km)
+{
+    free(km->slot);
+    free(km->keys);
+    free(km->head);
+    free(km->next);
+}
+
+/* Index of key v, or SIZE_MAX. */
+static size_t keymap_find(const keymap *km, rel_value v)
+{
+    if (v.kind == REL_V_NULL)
+        return SIZE_MAX;
+    for (size_t s = hash_value(v) & (km->cap - 1);; s = (s + 1) & (km->cap - 1)) {
+        if (!km->slot[s])
+            return SIZE_MAX;
+        if (key_equal(km->keys[km->slot[s] - 1], v))
+            return km->slot[s] - 1;
+    }
+}
+
+static bool keymap_build(keymap *km, rel_record *const *rows, size_t n, int key)
+{
+    memset(km, 0, sizeof *km);
+    km->cap = 16;
+    while (km->cap < 2 * n)
+        km->cap *= 2;
+    km->slot = calloc(km->cap, sizeof *km->slot);
+    km->keys = malloc(n * sizeof *km->keys);
+    km->head = malloc(n * sizeof *km->head);
+    km->next = malloc(n * sizeof *km->next);
+    if (!km->slot || !km->keys || !km->head || !km->next)
+        return false;
+    for (size_t i = n; i-- > 0;) {
+        /* Walking backwards and pushing on the chain heads keeps each chain
+         * in the parents' order. */
+        km->next[i] = SIZE_MAX;
+        if (!rows[i]->set[key])
+            continue;
+        rel_value v = rows[i]->values[key];
+        if (v.kind == REL_V_NULL)
+            continue;
+        size_t s = hash_value(v) & (km->cap - 1);
+        while (km->slot[s] && !key_equal(km->keys[km->slot[s] - 1], v))
+            s = (s + 1) & (km->cap - 1);
+        if (!km->slot[s]) {
+            km->keys[km->nkeys] = v;
+            km->head[km->nkeys] = SIZE_MAX;
+            km->slot[s] = ++km->nkeys;
+        }
+        size_t k = km->slot[s] - 1;
+        km->next[i] = km->head[k];
+        km->head[k] = i;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+/* The order items that belong to this node (path starting with its name),
+ * with that first step removed. */
+static rel_status sub_order(rel_arena *arena, const rel_order *order, const rel_assoc *a,
+                            const rel_include *node, rel_order *out, rel_error *err)
+{
+    out->items = NULL;
+    out->n = 0;
+    if (!order || !order->n)
+        return REL_OK;
+    out->items = rel_arena_calloc(arena, order->n, sizeof *out->items);
+    if (!out->items)
+        return rel_err_nomem(err);
+    for (size_t i = 0; i < order->n; i++) {
+        const rel_order_item *it = &order->items[i];
+        if (!it->npath || (strcmp(it->path[0], a->name) != 0 &&
+                           strcmp(it->path[0], node->association) != 0))
+            continue;
+        rel_order_item *o = &out->items[out->n++];
+        *o = *it;
+        o->path = it->npath > 1 ? it->path + 1 : NULL;
+        o->npath = it->npath - 1;
+    }
+    return REL_OK;
+}
+
+/* One include node for parents rows[0..n): query, hand out, recurse. */
+static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
+                            size_t slot_no, const rel_assoc *a, const rel_include *node,
+                            const rel_order *order, rel_error *err)
+{
+    const rel_model *t = a->target, *j = a->through;
+    const bool btm = a->kind == REL_BELONGS_TO_MANY;
+    const int pkey = parent_key(a), ckey = child_key(a);
+    const char *talias = a->name;
+    rel_status st = REL_OK;
+    keymap km;
+    rel_sql q;
+    rel_stmt *stmt = NULL;
+    char *jalias = NULL;
+    rel_record **got = NULL;   /* loaded rows, in query order */
+    size_t *got_key = NULL;    /* their key index in km */
+    size_t ngot = 0, capgot = 0;
+    size_t *counts = NULL;
+    rel_sql_init(&q, db->dialect);
+    bool km_ok = keymap_build(&km, rows, n, pkey);
+
+    for (size_t i = 0; i < n; i++) {
+        rel_incl_slot *s = &rows[i]->incl[slot_no];
+        s->assoc = a;
+        s->loaded = true;
+        s->rows = NULL;
+        s->n = 0;
+    }
+    if (!km_ok) {
+        st = rel_err_nomem(err);
+        goto done;
+    }
+    if (km.nkeys == 0)
+        goto done; /* no parent has a key: nothing can match */
+
+    /* Columns: the target's (asked for, plus keys), then the junction's. */
+    rel_colset tcols, jcols = {0};
+    st = rel_colset_names(arena, t, node->attributes, &tcols, err);
+    if (st == REL_OK && !btm)
+        st = rel_colset_add(arena, &tcols, ckey, false, &tcols, err);
+    if (st == REL_OK && node->include)
+        st = prepare(arena, t, node->include, &tcols, err);
+    if (st == REL_OK && btm) {
+        /* NULL: every junction attribute; an empty list: none shown. */
+        st = rel_colset_names(arena, j, node->through_attributes, &jcols, err);
+        if (st == REL_OK)
+            st = rel_colset_add(arena, &jcols, ckey, false, &jcols, err);
+    }
+    if (st != REL_OK)
+        goto done;
+    if (btm && !(jalias = child_alias(talias, j->name))) {
+        st = rel_err_nomem(err);
+        goto done;
+    }
+
+    rel_sql_raw(&q, "SELECT ");
+    rel_select_columns(&q, t, talias, &tcols);
+    if (btm) {
+        rel_sql_raw(&q, ", ");
+        rel_select_columns(&q, j, jalias, &jcols);
+    }
+    rel_select_from(&q, t, talias);
+    if (btm)
+        join_junction(&q, a, talias, jalias);
+    rel_sql_raw(&q, " WHERE ");
+    if (btm)
+        rel_sql_column(&q, jalias, j->attrs[ckey].a.field);
+    else
+        rel_sql_column(&q, talias, t->attrs[ckey].a.field);
+    rel_sql_in_values(&q, a->source->attrs[pkey].a.type, km.keys, km.nkeys);
+    const char *prefix = " AND ";
+    st = node_conditions(&q, a, node, talias, jalias, &prefix, err);
+    if (st != REL_OK)
+        goto done;
+
+    /* Order: the caller's items for this association, then its key so
+     * that rows come in a stable order on both engines. */
+    rel_order mine;
+    st = sub_order(arena, order, a, node, &mine, err);
+    if (st != REL_OK)
+        goto done;
+    bool wrote = false;
+    st = rel_order_append(&q, t, talias, &mine, true, &wrote, err);
+    if (st != REL_OK)
+        goto done;
+    if (t->pk >= 0) {
+        rel_sql_raw(&q, wrote ? ", " : " ORDER BY ");
+        rel_sql_column(&q, talias, t->attrs[t->pk].a.field);
+    }
+
+    st = rel_sql_run(db, &q, &stmt, err);
+    if (st != REL_OK)
+        goto done;
+    const bool pg = rel_db_is_postgres(db);
+    const bool show_through = btm && jcols.nshow > 0;
+    for (;;) {
+        int step = rel_stmt_next(stmt, err);
+        if (step < 0) {
+            st = (rel_status)step;
+            goto done;
+        }
+        if (step == 0)
+            break;
+        rel_record *r = rel_record_in(arena, t);
+        rel_record *jr = btm ? rel_record_in(arena, j) : NULL;
+        if (!r || (btm && !jr)) {
+            st = rel_err_nomem(err);
+            goto done;
+        }
+        r->bigint_as_string = pg;
+        st = rel_select_read_row(stmt, 0, r, &tcols, err);
+        if (st == REL_OK && btm)
+            st = rel_select_read_row(stmt, (int)tcols.n, jr, &jcols, err);
+        if (st != REL_OK)
+            goto done;
+        rel_value kv = btm ? jr->values[ckey] : r->values[ckey];
+        size_t k = keymap_find(&km, kv);
+        if (k == SIZE_MAX)
+            continue;
+        if (show_through) {
+            jr->bigint_as_string = pg;
+            r->through = jr;
+            r->through_name = j->name;
+        }
+        if (ngot == capgot) {
+            size_t cap = capgot ? capgot * 2 : 64;
+            rel_record **g = realloc(got, cap * sizeof *g);
+            size_t *gk = realloc(got_key, cap * sizeof *gk);
+            if (g)
+                got = g;
+            if (gk)
+                got_key = gk;
+            if (!g || !gk) {
+                st = rel_err_nomem(err);
+                goto done;
+            }
+            capgot = cap;
+        }
+        got[ngot] = r;
+        got_key[ngot++] = k;
+    }
+    rel_stmt_done(stmt);
+    stmt = NULL;
+
+    /* Hand the rows to their parents: count, size each list, fill. */
+    const bool one = is_to_one(a);
+    counts = calloc(n, sizeof *counts);
+    if (!counts) {
+        st = rel_err_nomem(err);
+        goto done;
+    }
+    for (size_t g = 0; g < ngot; g++)
+        for (size_t p = km.head[got_key[g]]; p != SIZE_MAX; p = km.next[p])
+            if (!one || counts[p] == 0)
+                counts[p]++;
+    for (size_t p = 0; p < n; p++) {
+        if (!counts[p])
+            continue;
+        rel_incl_slot *s = &rows[p]->incl[slot_no];
+        s->rows = rel_arena_alloc(arena, counts[p] * sizeof *s->rows);
+        if (!s->rows) {
+            st = rel_err_nomem(err);
+            goto done;
+        }
+    }
+    for (size_t g = 0; g < ngot; g++)
+        for (size_t p = km.head[got_key[g]]; p != SIZE_MAX; p = km.next[p]) {
+            rel_incl_slot *s = &rows[p]->incl[slot_no];
+            if (s->n < counts[p])
+                s->rows[s->n++] = got[g];
+        }
+
+    /* Deeper includes, for all of this node's rows at once; items of
+     * `mine` with a path order them. */
+    if (node->include && ngot)
+        st = rel_include_load(db, arena, got, ngot, t, node->include, &mine, err);
+done:
+    rel_stmt_done(stmt);
+    rel_sql_free(&q);
+    keymap_free(&km);
+    free(jalias);
+    free(got);
+    free(got_key);
+    free(counts);
+    return st;
+}
+
+rel_status rel_include_load(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
+                            const rel_model *m, const rel_include *incl, const rel_order *order,
+                            rel_error *err)
+{
+    size_t nodes = count_nodes(incl);
+    if (!nodes || !n)
+        return REL_OK;
+    for (size_t i = 0; i < n; i++) {
+        rows[i]->incl = rel_arena_calloc(arena, nodes, sizeof *rows[i]->incl);
+        if (!rows[i]->incl)
+            return rel_err_nomem(err);
+        rows[i]->nincl = nodes;
+    }
+    for (size_t k = 0; k < nodes; k++) {
+        const rel_assoc *a;
+        rel_status st = resolve(m, &incl[k], &a, err);
+        if (st == REL_OK && (parent_key(a) < 0 || child_key(a) < 0))
+            st = key_missing(a, err);
+        if (st == REL_OK)
+            st = load_node(db, arena, rows, n, k, a, &incl[k], order, err);
+        if (st != REL_OK)
+            return st;
+    }
+    return REL_OK;
+}

@@ -1,0 +1,603 @@
+/* Rows in memory: making them, setting and reading attribute values, and
+ * converting what callers give into each type's canonical value (record.h). */
+#include "query/record.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/json_text.h"
+#include "util/datetime.h"
+#include "util/error.h"
+#include "util/json_write.h"
+
+/* ---------------------------------------------------------------- making */
+
+/* The record and its three per-attribute arrays in one allocation. */
+static rel_record *record_alloc(rel_arena *arena, const rel_model *model)
+{
+    size_t n = model->nattrs;
+    size_t head = (sizeof(rel_record) + sizeof(rel_value) - 1) / sizeof(rel_value) *
+                  sizeof(rel_value);
+    size_t total = head + n * sizeof(rel_value) + 2 * n;
+    char *mem = rel_arena_alloc(arena, total);
+    if (!mem)
+        return NULL;
+    rel_record *r = (rel_record *)(void *)mem;
+    memset(r, 0, sizeof *r);
+    r->model = model;
+    r->arena = arena;
+    r->values = (rel_value *)(void *)(mem + head);
+    memset(r->values, 0, n * sizeof(rel_value)); /* REL_V_NULL is 0 */
+    r->set = (unsigned char *)(mem + head + n * sizeof(rel_value));
+    r->changed = r->set + n;
+    memset(r->set, 0, 2 * n);
+    return r;
+}
+
+rel_record *rel_record_in(rel_arena *arena, const rel_model *model)
+{
+    if (!arena || !model || !model->attrs)
+        return NULL;
+    return record_alloc(arena, model);
+}
+
+/* The default value of an attribute as a canonical value ("NOW" for dates). */
+static rel_status default_value(const rel_attr_def *a, rel_value *out, rel_buf *scratch)
+{
+    const char *dv = a->a.default_value;
+    if ((a->a.type == REL_DATE || a->a.type == REL_DATEONLY) && strcmp(dv, "NOW") == 0) {
+        rel_value now = rel_int(rel_now_ms());
+        return rel_value_coerce(a, now, out, scratch, NULL);
+    }
+    return rel_value_coerce(a, rel_text(dv), out, scratch, NULL);
+}
+
+rel_status rel_record_apply_defaults(rel_record *r)
+{
+    const rel_model *model = r->model;
+    rel_status st = REL_OK;
+    rel_buf scratch;
+    rel_buf_init(&scratch);
+    for (size_t i = 0; i < model->nattrs && st == REL_OK; i++) {
+        const rel_attr_def *a = &model->attrs[i];
+        if (!a->a.default_value)
+            continue;
+        rel_value v;
+        rel_buf_reset(&scratch);
+        /* A default that does not fit its type was the definer's mistake; the
+         * attribute is then left unset rather than failing every rel_new. */
+        if (default_value(a, &v, &scratch) != REL_OK)
+            continue;
+        st = rel_record_put(r, (int)i, v, true);
+    }
+    rel_buf_free(&scratch);
+    return st;
+}
+
+rel_record *rel_new(const rel_model *model)
+{
+    if (!model || !model->attrs)
+        return NULL;
+    rel_arena *arena = rel_arena_new(512);
+    if (!arena)
+        return NULL;
+    rel_record *r = record_alloc(arena, model);
+    if (!r || rel_record_apply_defaults(r) != REL_OK) {
+        rel_arena_free(arena);
+        return NULL;
+    }
+    r->owns_arena = true;
+    return r;
+}
+
+void rel_record_free(rel_record *record)
+{
+    if (record && record->owns_arena)
+        rel_arena_free(record->arena);
+}
+
+const rel_model *rel_record_model(const rel_record *record)
+{
+    return record ? record->model : NULL;
+}
+
+/* ---------------------------------------------------------------- storing */
+
+static bool value_equal(rel_value a, rel_value b)
+{
+    if (a.kind != b.kind)
+        return false;
+    switch (a.kind) {
+    case REL_V_NULL: return true;
+    case REL_V_INT: return a.i == b.i;
+    case REL_V_DOUBLE: return a.d == b.d || (isnan(a.d) && isnan(b.d));
+    case REL_V_TEXT:
+    case REL_V_BLOB: return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0);
+    }
+    return false;
+}
+
+rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed)
+{
+    if (!r || i < 0 || (size_t)i >= r->model->nattrs)
+        return REL_MISUSE;
+    if (mark_changed && r->stored && r->set[i] && value_equal(r->values[i], v))
+        return REL_OK; /* same value: not a change (Sequelize's changed()) */
+    if (v.kind == REL_V_TEXT || v.kind == REL_V_BLOB) {
+        /* NUL-terminated copies, so text can be handed out as a C string. */
+        char *copy = rel_arena_alloc(r->arena, v.len + 1);
+        if (!copy)
+            return REL_NOMEM;
+        if (v.len)
+            memcpy(copy, v.s, v.len);
+        copy[v.len] = '\0';
+        v.s = copy;
+    } else {
+        v.s = NULL;
+        v.len = 0;
+    }
+    r->values[i] = v;
+    r->set[i] = 1;
+    if (mark_changed)
+        r->changed[i] = 1;
+    return REL_OK;
+}
+
+/* ---------------------------------------------------------------- coercion */
+
+static const char *type_name(rel_type t)
+{
+    switch (t) {
+    case REL_INTEGER: return "INTEGER";
+    case REL_BIGINT: return "BIGINT";
+    case REL_FLOAT: return "FLOAT";
+    case REL_DOUBLE: return "DOUBLE";
+    case REL_DECIMAL: return "DECIMAL";
+    case REL_STRING: return "STRING";
+    case REL_TEXT: return "TEXT";
+    case REL_BOOLEAN: return "BOOLEAN";
+    case REL_DATE: return "DATE";
+    case REL_DATEONLY: return "DATEONLY";
+    case REL_UUID: return "UUID";
+    case REL_BLOB: return "BLOB";
+    case REL_JSON: return "JSON";
+    case REL_TYPE_NONE: break;
+    }
+    return "(no type)";
+}
+
+static const char *kind_name(rel_value_kind k)
+{
+    switch (k) {
+    case REL_V_NULL: return "null";
+    case REL_V_INT: return "an integer";
+    case REL_V_DOUBLE: return "a number";
+    case REL_V_TEXT: return "text";
+    case REL_V_BLOB: return "a blob";
+    }
+    return "a value";
+}
+
+static rel_status bad_value(const rel_attr_def *a, rel_value in, rel_error *err)
+{
+    if (in.kind == REL_V_TEXT) {
+        int shown = in.len > 60 ? 60 : (int)in.len;
+        return rel_err(err, REL_INVALID, "%s: '%.*s%s' is not a valid %s", a->a.name, shown,
+                       in.s, in.len > 60 ? "..." : "", type_name(a->a.type));
+    }
+    return rel_err(err, REL_INVALID, "%s: %s is not a valid %s", a->a.name, kind_name(in.kind),
+                   type_name(a->a.type));
+}
+
+/* Exact integer text: optional sign, digits, nothing else, in range. */
+static bool parse_int(const char *s, size_t n, int64_t *out)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        neg = s[i++] == '-';
+    if (i == n)
+        return false;
+    uint64_t v = 0;
+    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (limit - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+static bool double_to_int(double d, int64_t *out)
+{
+    if (!isfinite(d) || d != floor(d) || d < -9223372036854775808.0 ||
+        d >= 9223372036854775808.0)
+        return false;
+    *out = (int64_t)d;
+    return true;
+}
+
+static bool uuid_shaped(const char *s, size_t n)
+{
+    if (n != 36)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        char c = s[i];
+        if (dash ? c != '-'
+                 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return false;
+    }
+    return true;
+}
+
+static rel_value text_in(rel_buf *scratch, size_t from)
+{
+    rel_value v = {REL_V_TEXT, 0, 0, scratch->data + from, scratch->len - from};
+    return v;
+}
+
+static rel_status nomem(rel_error *err)
+{
+    return rel_err_nomem(err);
+}
+
+rel_status rel_value_coerce(const rel_attr_def *attr, rel_value in, rel_value *out,
+                            rel_buf *scratch, rel_error *err)
+{
+    const rel_type t = attr->a.type;
+    if (in.kind == REL_V_NULL) {
+        *out = rel_null();
+        return REL_OK;
+    }
+    if (in.kind == REL_V_TEXT && !in.s)
+        in.s = "";
+    /* Text is a C string: a NUL inside would cut it short on PostgreSQL but
+       not on SQLite, and readers would see only its first part. */
+    if (in.kind == REL_V_TEXT && t != REL_BLOB && memchr(in.s, '\0', in.len))
+        return rel_err(err, REL_INVALID,
+                       "%s: text cannot contain NUL bytes (U+0000); store such bytes in a BLOB",
+                       attr->a.name);
+    switch (t) {
+    case REL_INTEGER:
+    case REL_BIGINT: {
+        int64_t i;
+        if (in.kind == REL_V_INT)
+            i = in.i;
+        else if (in.kind == REL_V_DOUBLE && double_to_int(in.d, &i))
+            ;
+        else if (in.kind == REL_V_TEXT && parse_int(in.s, in.len, &i))
+            ;
+        else
+            return bad_value(attr, in, err);
+        *out = rel_int(i);
+        return REL_OK;
+    }
+    case REL_FLOAT:
+    case REL_DOUBLE: {
+        double d;
+        if (in.kind == REL_V_DOUBLE)
+            d = in.d;
+        else if (in.kind == REL_V_INT)
+            d = (double)in.i;
+        else if (in.kind == REL_V_TEXT && rel_decimal_parse(in.s, in.len, true, &d))
+            ;
+        else
+            return bad_value(attr, in, err);
+        rel_value v = {REL_V_DOUBLE, 0, d, NULL, 0};
+        *out = v;
+        return REL_OK;
+    }
+    case REL_DECIMAL: {
+        double d;
+        if (in.kind == REL_V_INT || (in.kind == REL_V_DOUBLE && isfinite(in.d))) {
+            *out = in;
+            return REL_OK;
+        }
+        /* Text keeps every digit (PostgreSQL's NUMERIC is exact). */
+        if (in.kind == REL_V_TEXT && rel_decimal_parse(in.s, in.len, true, &d)) {
+            *out = in;
+            return REL_OK;
+        }
+        return bad_value(attr, in, err);
+    }
+    case REL_STRING:
+    case REL_TEXT:
+    case REL_JSON: {
+        if (in.kind == REL_V_INT || in.kind == REL_V_DOUBLE) {
+            /* Sequelize accepts numbers for strings; JSON takes them as values. */
+            size_t from = scratch->len;
+            bool ok = in.kind == REL_V_INT ? rel_json_int(scratch, in.i)
+                                           : rel_json_double(scratch, in.d);
+            if (!ok)
+                return nomem(err);
+            *out = text_in(scratch, from);
+            return REL_OK;
+        }
+        if (in.kind != REL_V_TEXT)
+            return bad_value(attr, in, err);
+        if (t == REL_JSON && !rel_json_text_valid(in.s, in.len))
+            return rel_err(err, REL_INVALID, "%s: the value is not valid JSON text",
+                           attr->a.name);
+        *out = in;
+        return REL_OK;
+    }
+    case REL_UUID:
+        if (in.kind != REL_V_TEXT || !uuid_shaped(in.s, in.len))
+            return bad_value(attr, in, err);
+        *out = in;
+        return REL_OK;
+    case REL_BOOLEAN: {
+        int64_t b = -1;
+        if (in.kind == REL_V_INT && (in.i == 0 || in.i == 1))
+            b = in.i;
+        else if (in.kind == REL_V_DOUBLE && (in.d == 0.0 || in.d == 1.0))
+            b = in.d == 1.0;
+        else if (in.kind == REL_V_TEXT) {
+            if ((in.len == 4 && memcmp(in.s, "true", 4) == 0) ||
+                (in.len == 1 && (in.s[0] == '1' || in.s[0] == 't')))
+                b = 1;
+            else if ((in.len == 5 && memcmp(in.s, "false", 5) == 0) ||
+                     (in.len == 1 && (in.s[0] == '0' || in.s[0] == 'f')))
+                b = 0;
+        }
+        if (b < 0)
+            return bad_value(attr, in, err);
+        *out = rel_int(b);
+        return REL_OK;
+    }
+    case REL_DATE: {
+        int64_t ms;
+        if (in.kind == REL_V_INT)
+            ms = in.i;
+        else if (in.kind == REL_V_DOUBLE && double_to_int(in.d, &ms))
+            ;
+        else if (in.kind == REL_V_TEXT && rel_datetime_parse(in.s, in.len, &ms))
+            ;
+        else
+            return bad_value(attr, in, err);
+        *out = rel_int(ms);
+        return REL_OK;
+    }
+    case REL_DATEONLY: {
+        int64_t ms;
+        if (in.kind == REL_V_TEXT && rel_dateonly_valid(in.s, in.len)) {
+            *out = in;
+            return REL_OK;
+        }
+        /* A timestamp (ms or text) keeps its UTC calendar date. */
+        if (in.kind == REL_V_INT)
+            ms = in.i;
+        else if (in.kind == REL_V_TEXT && rel_datetime_parse(in.s, in.len, &ms))
+            ;
+        else
+            return bad_value(attr, in, err);
+        char iso[32];
+        rel_datetime_iso(ms, iso);
+        size_t from = scratch->len;
+        if (!rel_buf_put(scratch, iso, 10))
+            return nomem(err);
+        *out = text_in(scratch, from);
+        return REL_OK;
+    }
+    case REL_BLOB:
+        if (in.kind != REL_V_BLOB && in.kind != REL_V_TEXT)
+            return bad_value(attr, in, err);
+        out->kind = REL_V_BLOB;
+        out->i = 0;
+        out->d = 0;
+        out->s = in.s;
+        out->len = in.len;
+        return REL_OK;
+    case REL_TYPE_NONE:
+        break;
+    }
+    return bad_value(attr, in, err);
+}
+
+void rel_error_prefix(rel_error *err, const char *lead, const char *name)
+{
+    if (!err)
+        return;
+    size_t cap = sizeof err->message;
+    const char *end = memchr(err->message, '\0', cap);
+    size_t nl = strlen(lead), nn = strlen(name);
+    size_t nm = end ? (size_t)(end - err->message) : cap - 1;
+    size_t np = nl + nn + 1;
+    if (np >= cap)
+        return;
+    if (nm > cap - 1 - np)
+        nm = cap - 1 - np;
+    memmove(err->message + np, err->message, nm);
+    memcpy(err->message, lead, nl);
+    memcpy(err->message + nl, name, nn);
+    err->message[nl + nn] = '.';
+    err->message[np + nm] = '\0';
+}
+
+/* ---------------------------------------------------------------- setters */
+
+static int attr_index(const rel_record *r, const char *attr)
+{
+    if (!r || !attr)
+        return -1;
+    return rel_model_attr_index(r->model, attr);
+}
+
+rel_status rel_set(rel_record *r, const char *attr, rel_value v, rel_error *err)
+{
+    if (!r)
+        return rel_err(err, REL_MISUSE, "rel_set: the record is NULL");
+    int i = attr_index(r, attr);
+    if (i < 0)
+        return rel_err(err, REL_INVALID, "%s has no attribute '%s'", r->model->name,
+                       attr ? attr : "(null)");
+    rel_buf scratch;
+    rel_buf_init(&scratch);
+    rel_value canon;
+    rel_status st = rel_value_coerce(&r->model->attrs[i], v, &canon, &scratch, err);
+    if (st == REL_INVALID) /* "Employee.age: 'x' is not a valid INTEGER" */
+        rel_error_prefix(err, "", r->model->name);
+    if (st == REL_OK) {
+        st = rel_record_put(r, i, canon, true);
+        if (st == REL_NOMEM)
+            rel_err_nomem(err);
+    }
+    rel_buf_free(&scratch);
+    return st;
+}
+
+rel_status rel_set_int(rel_record *r, const char *attr, int64_t v, rel_error *err)
+{
+    return rel_set(r, attr, rel_int(v), err);
+}
+
+rel_status rel_set_double(rel_record *r, const char *attr, double v, rel_error *err)
+{
+    rel_value x = {REL_V_DOUBLE, 0, v, NULL, 0};
+    return rel_set(r, attr, x, err);
+}
+
+rel_status rel_set_bool(rel_record *r, const char *attr, bool v, rel_error *err)
+{
+    return rel_set(r, attr, rel_int(v ? 1 : 0), err);
+}
+
+rel_status rel_set_text(rel_record *r, const char *attr, const char *v, rel_error *err)
+{
+    return rel_set(r, attr, rel_text(v), err);
+}
+
+rel_status rel_set_blob(rel_record *r, const char *attr, const void *p, size_t n,
+                        rel_error *err)
+{
+    if (!p && n)
+        return rel_err(err, REL_MISUSE, "rel_set_blob: NULL data with a length");
+    rel_value x = {REL_V_BLOB, 0, 0, p ? (const char *)p : "", n};
+    return rel_set(r, attr, x, err);
+}
+
+rel_status rel_set_time(rel_record *r, const char *attr, int64_t unix_ms, rel_error *err)
+{
+    return rel_set(r, attr, rel_int(unix_ms), err);
+}
+
+rel_status rel_set_null(rel_record *r, const char *attr, rel_error *err)
+{
+    return rel_set(r, attr, rel_null(), err);
+}
+
+/* ---------------------------------------------------------------- getters */
+
+bool rel_has_attr(const rel_record *r, const char *attr)
+{
+    int i = attr_index(r, attr);
+    return i >= 0 && r->set[i];
+}
+
+rel_value rel_get(const rel_record *r, const char *attr)
+{
+    int i = attr_index(r, attr);
+    if (i < 0 || !r->set[i])
+        return rel_null();
+    return r->values[i];
+}
+
+bool rel_is_null(const rel_record *r, const char *attr)
+{
+    return rel_get(r, attr).kind == REL_V_NULL;
+}
+
+int64_t rel_get_int(const rel_record *r, const char *attr)
+{
+    rel_value v = rel_get(r, attr);
+    int64_t i = 0;
+    switch (v.kind) {
+    case REL_V_INT: return v.i;
+    case REL_V_DOUBLE: return isfinite(v.d) ? (int64_t)v.d : 0;
+    case REL_V_TEXT:
+        if (parse_int(v.s, v.len, &i))
+            return i;
+        {
+            double d;
+            if (rel_decimal_parse(v.s, v.len, true, &d) && isfinite(d) &&
+                fabs(d) < 9.2e18)
+                return (int64_t)d;
+        }
+        return 0;
+    default: return 0;
+    }
+}
+
+double rel_get_double(const rel_record *r, const char *attr)
+{
+    rel_value v = rel_get(r, attr);
+    double d = 0;
+    switch (v.kind) {
+    case REL_V_INT: return (double)v.i;
+    case REL_V_DOUBLE: return v.d;
+    case REL_V_TEXT: return rel_decimal_parse(v.s, v.len, true, &d) ? d : 0;
+    default: return 0;
+    }
+}
+
+bool rel_get_bool(const rel_record *r, const char *attr)
+{
+    rel_value v = rel_get(r, attr);
+    switch (v.kind) {
+    case REL_V_INT: return v.i != 0;
+    case REL_V_DOUBLE: return v.d != 0;
+    case REL_V_TEXT:
+        return (v.len == 4 && memcmp(v.s, "true", 4) == 0) ||
+               (v.len == 1 && (v.s[0] == '1' || v.s[0] == 't'));
+    default: return false;
+    }
+}
+
+const char *rel_get_text(const rel_record *r, const char *attr)
+{
+    int i = attr_index(r, attr);
+    if (i < 0 || !r->set[i])
+        return NULL;
+    rel_value v = r->values[i];
+    if (v.kind == REL_V_TEXT || v.kind == REL_V_BLOB)
+        return v.s;
+    if (v.kind == REL_V_NULL)
+        return NULL;
+    /* Numbers and dates as text, in the row's memory (kept until it is freed). */
+    rel_buf b;
+    rel_buf_init(&b);
+    rel_type t = r->model->attrs[i].a.type;
+    if (v.kind == REL_V_INT && t == REL_DATE) {
+        char iso[32];
+        rel_datetime_iso(v.i, iso);
+        rel_buf_puts(&b, iso);
+    } else if (v.kind == REL_V_INT && t == REL_BOOLEAN) {
+        rel_buf_puts(&b, v.i ? "true" : "false");
+    } else if (v.kind == REL_V_INT) {
+        rel_json_int(&b, v.i);
+    } else {
+        rel_json_double(&b, v.d);
+    }
+    char *s = b.oom ? NULL : rel_arena_strdup(r->arena, rel_buf_cstr(&b));
+    rel_buf_free(&b);
+    return s;
+}
+
+int64_t rel_get_time(const rel_record *r, const char *attr)
+{
+    rel_value v = rel_get(r, attr);
+    int64_t ms = 0;
+    if (v.kind == REL_V_INT)
+        return v.i;
+    if (v.kind == REL_V_TEXT && rel_datetime_parse(v.s, v.len, &ms))
+        return ms;
+    return 0;
+}

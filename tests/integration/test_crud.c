@@ -1,0 +1,709 @@
+/* Rows on whichever engine REL_TEST_ENGINE names: create (ids from RETURNING, every
+ * attribute present), find by primary key, find all with where/order/limit/offset/
+ * attributes, count, update of the changed attributes only, destroy, bulk create in
+ * few statements, constraint violations as distinct codes, rollback, create from JSON. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "relate.h"
+#include "testdb.h"
+
+#define MAX_LOG 64
+
+typedef struct fixture {
+    rel_schema *schema;
+    rel_model *org, *emp, *task;
+    rel_db *db;
+    const char *url;
+    size_t nlog;           /* every statement seen */
+    size_t ninsert;        /* INSERT statements seen */
+    char log[MAX_LOG][512];
+} fixture;
+
+static bool is_pg(void)
+{
+    return strcmp(test_engine(), "postgres") == 0;
+}
+
+static void logger(void *user, const char *sql, const rel_value *params, size_t n)
+{
+    (void)params;
+    (void)n;
+    fixture *f = user;
+    if (strncmp(sql, "INSERT", 6) == 0)
+        f->ninsert++;
+    snprintf(f->log[f->nlog % MAX_LOG], sizeof f->log[0], "%s", sql);
+    f->nlog++;
+}
+
+static const char *last_sql(const fixture *f)
+{
+    return f->nlog ? f->log[(f->nlog - 1) % MAX_LOG] : "";
+}
+
+#define CHECK(call)                                                                   \
+    do {                                                                              \
+        rel_error e_;                                                                 \
+        rel_status s_ = (call);                                                       \
+        if (s_ != REL_OK)                                                             \
+            fail_msg("%s -> %s: %s", #call, rel_status_name(s_), s_ ? e_.message : ""); \
+    } while (0)
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    rel_error err;
+    f->schema = rel_schema_new();
+    f->org = rel_define(f->schema, "Organization",
+                        (rel_attr[]){{.name = "name", .type = REL_STRING, .allow_null = REL_NO,
+                                      .unique = true},
+                                     {0}},
+                        NULL);
+    f->emp = rel_define(f->schema, "Employee",
+                        (rel_attr[]){{.name = "name", .type = REL_STRING, .allow_null = REL_NO},
+                                     {.name = "age", .type = REL_INTEGER},
+                                     {.name = "active", .type = REL_BOOLEAN, .default_value = "true"},
+                                     {.name = "nickname", .type = REL_STRING, .field = "nick_name"},
+                                     {0}},
+                        NULL);
+    f->task = rel_define(f->schema, "Task", (rel_attr[]){{.name = "title", .type = REL_STRING}, {0}}, NULL);
+    rel_has_many(f->org, f->emp, NULL);
+    rel_belongs_to(f->emp, f->org, NULL);
+    rel_belongs_to_many(f->emp, f->task, &(rel_assoc_opts){.through = "EmployeeTasks"});
+    rel_belongs_to_many(f->task, f->emp, &(rel_assoc_opts){.through = "EmployeeTasks"});
+    if (rel_schema_freeze(f->schema, &err) != REL_OK)
+        fail_msg("freeze: %s", err.message);
+    f->url = test_db_url();
+    if (rel_open(&f->db, f->schema, f->url, &err) != REL_OK)
+        fail_msg("open: %s", err.message);
+    if (rel_sync(f->db, NULL, &err) != REL_OK)
+        fail_msg("sync: %s", err.message);
+    rel_set_logger(f->db, logger, f);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    rel_close(f->db);
+    rel_schema_free(f->schema);
+    free(f);
+    return 0;
+}
+
+static rel_record *new_emp(fixture *f, const char *name, int64_t age)
+{
+    rel_record *r = rel_new(f->emp);
+    assert_non_null(r);
+    CHECK(rel_set_text(r, "name", name, &e_));
+    CHECK(rel_set_int(r, "age", age, &e_));
+    return r;
+}
+
+static int64_t save_emp(fixture *f, const char *name, int64_t age)
+{
+    rel_record *r = new_emp(f, name, age);
+    CHECK(rel_save(f->db, r, &e_));
+    int64_t id = rel_get_int(r, "id");
+    rel_record_free(r);
+    return id;
+}
+
+static char *scalar(fixture *f, const char *sql)
+{
+    char *s = test_sql_scalar(f->url, sql);
+    assert_non_null(s);
+    return s;
+}
+
+static void assert_scalar(fixture *f, const char *sql, const char *want)
+{
+    char *s = scalar(f, sql);
+    assert_string_equal(s, want);
+    free(s);
+}
+
+/* ---------------------------------------------------------------- create */
+
+static void create_gives_id_and_every_attribute(void **state)
+{
+    fixture *f = *state;
+    rel_record *r = rel_new(f->emp);
+    assert_true(rel_get_bool(r, "active")); /* default applied by rel_new */
+    assert_false(rel_has_attr(r, "id"));
+    CHECK(rel_set_text(r, "name", "Ann", &e_));
+    size_t before = f->nlog;
+    CHECK(rel_save(f->db, r, &e_));
+    assert_int_equal(f->nlog, before + 1); /* one INSERT ... RETURNING */
+    assert_non_null(strstr(last_sql(f), "RETURNING"));
+
+    int64_t id = rel_get_int(r, "id");
+    assert_true(id > 0);
+    for (size_t i = 0; i < rel_model_attr_count(f->emp); i++)
+        assert_true(rel_has_attr(r, rel_model_attr_at(f->emp, i)->name));
+    assert_true(rel_is_null(r, "age"));
+    assert_true(rel_is_null(r, "OrganizationId"));
+    assert_true(rel_get_time(r, "createdAt") > 1700000000000LL);
+    assert_int_equal(rel_get_time(r, "createdAt"), rel_get_time(r, "updatedAt"));
+
+    /* JSON: every attribute in attribute order, nulls included. */
+    char *json = rel_record_json(r);
+    json_error_t je;
+    json_t *j = json_loads(json, 0, &je);
+    assert_non_null(j);
+    const char *order[] = {"id", "name", "age", "active", "nickname", "createdAt",
+                           "updatedAt", "OrganizationId"};
+    size_t k = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v) {
+        assert_true(k < 8);
+        assert_string_equal(key, order[k]);
+        k++;
+    }
+    assert_int_equal(k, 8);
+    assert_true(json_is_null(json_object_get(j, "age")));
+    assert_true(json_is_true(json_object_get(j, "active")));
+    assert_int_equal(json_integer_value(json_object_get(j, "id")), id);
+    json_decref(j);
+    free(json);
+
+    /* What the database holds. */
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT nick_name IS NULL FROM \"Employees\" WHERE id = %lld",
+             (long long)id);
+    assert_scalar(f, sql, is_pg() ? "t" : "1");
+    rel_record_free(r);
+
+    /* Ids keep counting. */
+    assert_int_equal(save_emp(f, "Bo", 30), id + 1);
+}
+
+static void setter_errors_name_the_problem(void **state)
+{
+    fixture *f = *state;
+    rel_record *r = rel_new(f->emp);
+    rel_error err;
+    assert_int_equal(rel_set_text(r, "nmae", "x", &err), REL_INVALID);
+    assert_string_equal(err.message, "Employee has no attribute 'nmae'");
+    assert_int_equal(rel_set_text(r, "age", "forty", &err), REL_INVALID);
+    assert_string_equal(err.message, "Employee.age: 'forty' is not a valid INTEGER");
+    assert_int_equal(rel_set_text(r, "age", "41", NULL), REL_OK);
+    assert_int_equal(rel_get_int(r, "age"), 41);
+    assert_int_equal(rel_set_text(r, "active", "false", NULL), REL_OK);
+    assert_false(rel_get_bool(r, "active"));
+    assert_int_equal(rel_set_int(r, "active", 7, &err), REL_INVALID);
+    assert_int_equal(rel_set_double(r, "age", 4.5, &err), REL_INVALID);
+    assert_int_equal(rel_set_double(r, "age", 4.0, &err), REL_OK);
+    assert_null(rel_get_text(r, "nobody"));
+    assert_true(rel_is_null(r, "nobody"));
+    rel_record_free(r);
+    rel_record_free(NULL);
+}
+
+/* ---------------------------------------------------------------- find */
+
+static void find_by_pk_and_not_found(void **state)
+{
+    fixture *f = *state;
+    int64_t id = save_emp(f, "Cy", 41);
+    rel_result *res = NULL;
+    CHECK(rel_find_by_pk(f->db, f->emp, rel_int(id), NULL, &res, &e_));
+    assert_int_equal(rel_result_count(res), 1);
+    rel_record *r = rel_result_row(res, 0);
+    assert_string_equal(rel_get_text(r, "name"), "Cy");
+    assert_int_equal(rel_get_int(r, "age"), 41);
+    assert_true(rel_get_bool(r, "active"));
+    rel_result_free(res);
+
+    /* A key given as text is converted to the key's type. */
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)id);
+    CHECK(rel_find_by_pk(f->db, f->emp, rel_text(text), NULL, &res, &e_));
+    rel_result_free(res);
+
+    rel_error err;
+    res = (rel_result *)1;
+    assert_int_equal(rel_find_by_pk(f->db, f->emp, rel_int(id + 100), NULL, &res, &err),
+                     REL_NOT_FOUND);
+    assert_null(res);
+    assert_non_null(strstr(err.message, "Employee"));
+}
+
+static void find_all_order_limit_offset_attributes(void **state)
+{
+    fixture *f = *state;
+    const char *names[] = {"Ann", "Bo", "Cy", "Di", "Ed"};
+    int64_t ages[] = {30, 50, 20, 40, 10};
+    for (int i = 0; i < 5; i++)
+        save_emp(f, names[i], ages[i]);
+
+    rel_result *res = NULL;
+    const char *const attrs[] = {"name", "age", NULL};
+    CHECK(rel_find_all(f->db, f->emp,
+                       &(rel_find_opts){.order = "[[\"age\",\"DESC\"]]", .limit = 2,
+                                        .offset = 1, .attributes = attrs},
+                       &res, &e_));
+    char *json = rel_result_json(res);
+    assert_string_equal(json, "[{\"name\":\"Di\",\"age\":40},{\"name\":\"Ann\",\"age\":30}]");
+    free(json);
+    assert_false(rel_has_attr(rel_result_row(res, 0), "id"));
+    rel_result_free(res);
+
+    /* Attribute order in the JSON is the order asked for. */
+    const char *const attrs2[] = {"age", "name", NULL};
+    CHECK(rel_find_all(f->db, f->emp,
+                       &(rel_find_opts){.order = "[\"name\"]", .limit = 1, .attributes = attrs2},
+                       &res, &e_));
+    json = rel_result_json(res);
+    assert_string_equal(json, "[{\"age\":30,\"name\":\"Ann\"}]");
+    free(json);
+    rel_result_free(res);
+
+    /* Offset without a limit; order as a plain string; column names differ. */
+    CHECK(rel_find_all(f->db, f->emp, &(rel_find_opts){.order = "\"age\"", .offset = 3}, &res,
+                       &e_));
+    assert_int_equal(rel_result_count(res), 2);
+    assert_string_equal(rel_get_text(rel_result_row(res, 0), "name"), "Di");
+    assert_string_equal(rel_get_text(rel_result_row(res, 1), "name"), "Bo");
+    rel_result_free(res);
+
+    CHECK(rel_find_all(f->db, f->emp,
+                       &(rel_find_opts){.where = "{\"age\":{\"gte\":30}}",
+                                        .order = "[[\"name\",\"DESC\"]]"},
+                       &res, &e_));
+    assert_int_equal(rel_result_count(res), 3);
+    assert_string_equal(rel_get_text(rel_result_row(res, 0), "name"), "Di");
+    rel_result_free(res);
+
+    /* All rows, no options. */
+    CHECK(rel_find_all(f->db, f->emp, NULL, &res, &e_));
+    assert_int_equal(rel_result_count(res), 5);
+    assert_null(rel_result_row(res, 5));
+    rel_result_free(res);
+    rel_result_free(NULL);
+
+    rel_error err;
+    const char *const bad[] = {"nmae", NULL};
+    assert_int_equal(rel_find_all(f->db, f->emp, &(rel_find_opts){.attributes = bad}, &res, &err),
+                     REL_INVALID);
+    assert_non_null(strstr(err.message, "'nmae'"));
+    assert_int_equal(
+        rel_find_all(f->db, f->emp, &(rel_find_opts){.order = "[[\"nope\",\"ASC\"]]"}, &res, &err),
+        REL_INVALID);
+    assert_non_null(strstr(err.message, "'nope'"));
+    assert_int_equal(
+        rel_find_all(f->db, f->emp, &(rel_find_opts){.order = "[[\"age\",\"SIDEWAYS\"]]"}, &res,
+                     &err),
+        REL_INVALID);
+    assert_int_equal(rel_find_all(f->db, f->emp, &(rel_find_opts){.order = "[["}, &res, &err),
+                     REL_PARSE);
+}
+
+static void count_rows(void **state)
+{
+    fixture *f = *state;
+    for (int i = 0; i < 4; i++)
+        save_emp(f, i % 2 ? "odd" : "even", i);
+    int64_t n = -1;
+    CHECK(rel_count(f->db, f->emp, NULL, &n, &e_));
+    assert_int_equal(n, 4);
+    CHECK(rel_count(f->db, f->emp, &(rel_find_opts){.where = "{\"name\":\"odd\"}"}, &n, &e_));
+    assert_int_equal(n, 2);
+    CHECK(rel_count(f->db, f->emp, &(rel_find_opts){.where = "{\"age\":{\"gt\":100}}"}, &n, &e_));
+    assert_int_equal(n, 0);
+}
+
+/* ---------------------------------------------------------------- update, destroy */
+
+static void update_writes_changed_fields_only(void **state)
+{
+    fixture *f = *state;
+    rel_record *r = new_emp(f, "Ann", 30);
+    CHECK(rel_save(f->db, r, &e_));
+    int64_t created = rel_get_time(r, "createdAt");
+    int64_t updated = rel_get_time(r, "updatedAt");
+
+    /* Nothing changed: no statement. */
+    size_t before = f->nlog;
+    CHECK(rel_save(f->db, r, &e_));
+    CHECK(rel_set_text(r, "name", "Ann", &e_)); /* same value */
+    CHECK(rel_save(f->db, r, &e_));
+    assert_int_equal(f->nlog, before);
+
+    CHECK(rel_set_int(r, "age", 31, &e_));
+    CHECK(rel_set_text(r, "nickname", "Annie", &e_));
+    CHECK(rel_save(f->db, r, &e_));
+    assert_int_equal(f->nlog, before + 1);
+    assert_string_equal(last_sql(f),
+                        is_pg() ? "UPDATE \"Employees\" SET \"age\" = $1, \"nick_name\" = $2, "
+                                  "\"updatedAt\" = $3 WHERE \"id\" = $4"
+                                : "UPDATE \"Employees\" SET \"age\" = ?, \"nick_name\" = ?, "
+                                  "\"updatedAt\" = ? WHERE \"id\" = ?");
+    assert_true(rel_get_time(r, "updatedAt") >= updated);
+    assert_int_equal(rel_get_time(r, "createdAt"), created);
+
+    rel_result *res = NULL;
+    CHECK(rel_find_by_pk(f->db, f->emp, rel_get(r, "id"), NULL, &res, &e_));
+    rel_record *back = rel_result_row(res, 0);
+    assert_int_equal(rel_get_int(back, "age"), 31);
+    assert_string_equal(rel_get_text(back, "nickname"), "Annie");
+    assert_int_equal(rel_get_time(back, "updatedAt"), rel_get_time(r, "updatedAt"));
+
+    /* Rows from a find can be changed and saved too. */
+    CHECK(rel_set_null(back, "nickname", &e_));
+    CHECK(rel_save(f->db, back, &e_));
+    assert_non_null(strstr(last_sql(f), "SET \"nick_name\" = "));
+    rel_result_free(res);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"Employees\" WHERE nick_name IS NULL");
+    assert_scalar(f, sql, "1");
+
+    /* Refused before any SQL. */
+    rel_error err;
+    CHECK(rel_set_null(r, "name", &e_));
+    before = f->nlog;
+    assert_int_equal(rel_save(f->db, r, &err), REL_NOT_NULL);
+    assert_string_equal(err.message, "notNull Violation: Employee.name cannot be null");
+    assert_int_equal(f->nlog, before);
+    rel_record_free(r);
+}
+
+static void destroy_deletes_the_row(void **state)
+{
+    fixture *f = *state;
+    rel_record *r = new_emp(f, "Gone", 1);
+    CHECK(rel_save(f->db, r, &e_));
+    save_emp(f, "Stays", 2);
+    CHECK(rel_destroy(f->db, r, &e_));
+    int64_t n = 0;
+    CHECK(rel_count(f->db, f->emp, NULL, &n, &e_));
+    assert_int_equal(n, 1);
+    assert_scalar(f, "SELECT name FROM \"Employees\"", "Stays");
+    rel_record_free(r);
+
+    rel_error err;
+    r = rel_new(f->emp);
+    assert_int_equal(rel_destroy(f->db, r, &err), REL_INVALID); /* no key */
+    rel_record_free(r);
+}
+
+/* ---------------------------------------------------------------- bulk */
+
+static void bulk_create_many_rows_in_few_statements(void **state)
+{
+    fixture *f = *state;
+    enum { N = 10000 };
+    rel_record **rows = calloc(N, sizeof *rows);
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "e%05d", i);
+        rows[i] = new_emp(f, name, i);
+    }
+    size_t before = f->nlog, ins = f->ninsert;
+    CHECK(rel_bulk_create(f->db, rows, N, &e_));
+    /* Begin + a handful of INSERTs + commit. */
+    assert_true(f->ninsert - ins <= 3);
+    assert_true(f->nlog - before <= 5);
+    for (int i = 0; i < N; i++) {
+        assert_true(rel_get_int(rows[i], "id") > 0);
+        if (i)
+            assert_int_equal(rel_get_int(rows[i], "id"), rel_get_int(rows[i - 1], "id") + 1);
+        assert_true(rel_has_attr(rows[i], "createdAt"));
+    }
+    int64_t n = 0;
+    CHECK(rel_count(f->db, f->emp, NULL, &n, &e_));
+    assert_int_equal(n, N);
+    assert_scalar(f, "SELECT name FROM \"Employees\" WHERE age = 9876", "e09876");
+
+    /* Saved rows update like any other. */
+    CHECK(rel_set_text(rows[5], "name", "five", &e_));
+    CHECK(rel_save(f->db, rows[5], &e_));
+    assert_scalar(f, "SELECT count(*) FROM \"Employees\" WHERE name = 'five'", "1");
+    for (int i = 0; i < N; i++)
+        rel_record_free(rows[i]);
+    free(rows);
+
+    CHECK(rel_bulk_create(f->db, NULL, 0, &e_));
+}
+
+static void bulk_create_is_all_or_nothing(void **state)
+{
+    fixture *f = *state;
+    enum { N = 20000 }; /* more than one batch on SQLite */
+    rel_record **rows = calloc(N, sizeof *rows);
+    for (int i = 0; i < N; i++) {
+        rows[i] = rel_new(f->org);
+        char name[32];
+        snprintf(name, sizeof name, "org%d", i == N - 1 ? 0 : i); /* last repeats the first */
+        CHECK(rel_set_text(rows[i], "name", name, &e_));
+    }
+    rel_error err;
+    assert_int_equal(rel_bulk_create(f->db, rows, N, &err), REL_UNIQUE);
+    assert_scalar(f, "SELECT count(*) FROM \"Organizations\"", "0");
+    assert_false(rel_has_attr(rows[0], "id")); /* ids of undone inserts are dropped */
+
+    /* Fixed, the same rows go in. */
+    CHECK(rel_set_text(rows[N - 1], "name", "last", &e_));
+    CHECK(rel_bulk_create(f->db, rows, N, &e_));
+    char want[16];
+    snprintf(want, sizeof want, "%d", N);
+    assert_scalar(f, "SELECT count(*) FROM \"Organizations\"", want);
+    for (int i = 0; i < N; i++)
+        rel_record_free(rows[i]);
+    free(rows);
+}
+
+/* ---------------------------------------------------------------- constraints */
+
+static void constraint_violations_have_distinct_codes(void **state)
+{
+    fixture *f = *state;
+    rel_error err;
+    rel_record *a = rel_new(f->org), *b = rel_new(f->org);
+    CHECK(rel_set_text(a, "name", "Acme", &e_));
+    CHECK(rel_set_text(b, "name", "Acme", &e_));
+    CHECK(rel_save(f->db, a, &e_));
+    assert_int_equal(rel_save(f->db, b, &err), REL_UNIQUE);
+    assert_int_equal(err.code, REL_UNIQUE);
+    assert_string_not_equal(err.engine_code, "");
+
+    /* NOT NULL from the engine (written behind relate's checks). */
+    assert_int_equal(rel_exec(f->db,
+                              "INSERT INTO \"Organizations\" (name, \"createdAt\", \"updatedAt\") "
+                              "VALUES (NULL, '2026-01-01', '2026-01-01')",
+                              NULL, 0, &err),
+                     REL_NOT_NULL);
+    /* ... and from relate before any SQL. */
+    rel_record *c = rel_new(f->org);
+    assert_int_equal(rel_save(f->db, c, &err), REL_NOT_NULL);
+    assert_string_equal(err.message, "notNull Violation: Organization.name cannot be null");
+
+    rel_record *e = new_emp(f, "Orphan", 1);
+    CHECK(rel_set_int(e, "OrganizationId", 9999, &e_));
+    assert_int_equal(rel_save(f->db, e, &err), REL_FOREIGN_KEY);
+    CHECK(rel_set(e, "OrganizationId", rel_get(a, "id"), &e_));
+    CHECK(rel_save(f->db, e, &e_));
+    rel_record_free(a);
+    rel_record_free(b);
+    rel_record_free(c);
+    rel_record_free(e);
+}
+
+static void failed_statement_in_transaction_rolls_back(void **state)
+{
+    fixture *f = *state;
+    rel_error err;
+    CHECK(rel_begin(f->db, &e_));
+    rel_record *a = rel_new(f->org), *b = rel_new(f->org);
+    CHECK(rel_set_text(a, "name", "One", &e_));
+    CHECK(rel_set_text(b, "name", "One", &e_));
+    CHECK(rel_save(f->db, a, &e_));
+    assert_int_equal(rel_save(f->db, b, &err), REL_UNIQUE);
+    CHECK(rel_rollback(f->db, &e_));
+    assert_scalar(f, "SELECT count(*) FROM \"Organizations\"", "0");
+    rel_record_free(a);
+    rel_record_free(b);
+
+    /* create_json is one transaction: a failing child undoes the parent. */
+    rel_result *res = NULL;
+    assert_int_equal(rel_create_json(f->db, f->org,
+                                     "{\"name\":\"Acme\",\"Employees\":[{\"name\":\"Ann\"},"
+                                     "{\"age\":3}]}",
+                                     &res, &err),
+                     REL_NOT_NULL);
+    assert_null(res);
+    assert_scalar(f, "SELECT count(*) FROM \"Organizations\"", "0");
+    assert_scalar(f, "SELECT count(*) FROM \"Employees\"", "0");
+}
+
+/* ---------------------------------------------------------------- create from JSON */
+
+static void create_json_with_nested_rows(void **state)
+{
+    fixture *f = *state;
+    rel_result *res = NULL;
+    CHECK(rel_create_json(f->db, f->org,
+                          "{\"name\":\"Acme\",\"Employees\":[{\"name\":\"Ann\",\"age\":30,"
+                          "\"Tasks\":[{\"title\":\"Ship\",\"EmployeeTasks\":{}}]},{\"name\":\"Bo\"}]}",
+                          &res, &e_));
+    assert_int_equal(rel_result_count(res), 1);
+    rel_record *org = rel_result_row(res, 0);
+    assert_true(rel_get_int(org, "id") > 0);
+    assert_int_equal(rel_get_many_count(org, "Employees"), 2);
+    rel_record *ann = rel_get_many_at(org, "Employees", 0);
+    assert_int_equal(rel_get_int(ann, "OrganizationId"), rel_get_int(org, "id"));
+    assert_int_equal(rel_get_many_count(ann, "Tasks"), 1);
+    rel_record *ship = rel_get_many_at(ann, "Tasks", 0);
+    assert_non_null(rel_get_through(ship));
+    assert_int_equal(rel_get_int(rel_get_through(ship), "EmployeeId"), rel_get_int(ann, "id"));
+
+    char *json = rel_result_json(res);
+    json_t *j = json_loads(json, 0, NULL);
+    assert_non_null(j);
+    json_t *emps = json_object_get(json_array_get(j, 0), "Employees");
+    assert_int_equal(json_array_size(emps), 2);
+    json_t *task = json_array_get(json_object_get(json_array_get(emps, 0), "Tasks"), 0);
+    assert_string_equal(json_string_value(json_object_get(task, "title")), "Ship");
+    assert_non_null(json_object_get(json_object_get(task, "EmployeeTasks"), "TaskId"));
+    json_decref(j);
+    free(json);
+    rel_result_free(res);
+
+    /* belongsTo: the parent is created first and linked. */
+    CHECK(rel_create_json(f->db, f->emp, "{\"name\":\"Cy\",\"Organization\":{\"name\":\"Beta\"}}",
+                          &res, &e_));
+    rel_record *cy = rel_result_row(res, 0);
+    rel_record *beta = rel_get_one(cy, "Organization");
+    assert_non_null(beta);
+    assert_int_equal(rel_get_int(cy, "OrganizationId"), rel_get_int(beta, "id"));
+    rel_result_free(res);
+
+    assert_scalar(f, "SELECT count(*) FROM \"Employees\"", "3");
+    assert_scalar(f, "SELECT count(*) FROM \"EmployeeTasks\"", "1");
+
+    rel_error err;
+    assert_int_equal(rel_create_json(f->db, f->org, "{\"nmae\":\"x\"}", &res, &err), REL_INVALID);
+    assert_string_equal(err.message, "Organization has no attribute or association 'nmae'");
+    assert_int_equal(rel_create_json(f->db, f->org, "{\"name\":", &res, &err), REL_PARSE);
+}
+
+/* ---------------------------------------------------------------- include */
+
+static void find_with_includes(void **state)
+{
+    fixture *f = *state;
+    rel_result *res = NULL;
+    CHECK(rel_create_json(f->db, f->org,
+                          "{\"name\":\"Acme\",\"Employees\":[{\"name\":\"Ann\","
+                          "\"Tasks\":[{\"title\":\"Ship\"},{\"title\":\"Plan\"}]},"
+                          "{\"name\":\"Bo\"}]}",
+                          &res, &e_));
+    rel_result_free(res);
+    CHECK(rel_create_json(f->db, f->org, "{\"name\":\"Empty\"}", &res, &e_));
+    rel_result_free(res);
+
+    const rel_include tasks[] = {{.association = "Tasks"}, {0}};
+    const rel_include incl[] = {{.association = "Employees", .include = tasks}, {0}};
+    CHECK(rel_find_all(f->db, f->org, &(rel_find_opts){.include = incl, .order = "[\"id\"]"},
+                       &res, &e_));
+    assert_int_equal(rel_result_count(res), 2);
+    rel_record *acme = rel_result_row(res, 0);
+    assert_int_equal(rel_get_many_count(acme, "Employees"), 2);
+    rel_record *ann = rel_get_many_at(acme, "Employees", 0);
+    assert_string_equal(rel_get_text(ann, "name"), "Ann");
+    assert_int_equal(rel_get_many_count(ann, "Tasks"), 2);
+    assert_int_equal(rel_get_many_count(rel_result_row(res, 1), "Employees"), 0);
+    char *json = rel_result_json(res);
+    assert_non_null(strstr(json, "\"Employees\":[]"));
+    free(json);
+    rel_result_free(res);
+
+    /* A where inside an include makes it required. */
+    const rel_include only_ship[] = {{.association = "Tasks", .where = "{\"title\":\"Ship\"}"}, {0}};
+    CHECK(rel_find_all(f->db, f->emp, &(rel_find_opts){.include = only_ship}, &res, &e_));
+    assert_int_equal(rel_result_count(res), 1);
+    assert_int_equal(rel_get_many_count(rel_result_row(res, 0), "Tasks"), 1);
+    rel_result_free(res);
+    int64_t n = 0;
+    CHECK(rel_count(f->db, f->emp, &(rel_find_opts){.include = only_ship}, &n, &e_));
+    assert_int_equal(n, 1);
+
+    /* belongsTo, by model name. */
+    const rel_include org[] = {{.association = "Organization"}, {0}};
+    CHECK(rel_find_all(f->db, f->emp, &(rel_find_opts){.include = org}, &res, &e_));
+    assert_int_equal(rel_result_count(res), 2);
+    assert_string_equal(rel_get_text(rel_get_one(rel_result_row(res, 1), "Organization"), "name"),
+                        "Acme");
+    rel_result_free(res);
+
+    /* Order inside an include, attributes (the key Sequelize adds comes first),
+     * required: false keeps parents without matches. */
+    const rel_include named[] = {{.association = "Employees", .where = "{\"name\":{\"ne\":\"Zed\"}}",
+                                  .required = REL_NO,
+                                  .attributes = (const char *const[]){"name", NULL}},
+                                 {0}};
+    CHECK(rel_find_all(f->db, f->org,
+                       &(rel_find_opts){.include = named,
+                                        .attributes = (const char *const[]){"name", NULL},
+                                        .order = "[[\"Employees\",\"name\",\"DESC\"],\"id\"]"},
+                       &res, &e_));
+    json = rel_result_json(res);
+    assert_string_equal(json, "[{\"id\":1,\"name\":\"Acme\",\"Employees\":[{\"name\":\"Bo\"},"
+                              "{\"name\":\"Ann\"}]},{\"id\":2,\"name\":\"Empty\",\"Employees\":[]}]");
+    free(json);
+    rel_result_free(res);
+
+    /* belongsToMany: the junction row, some of it, or none. */
+    const char *const task_id[] = {"TaskId", NULL};
+    const char *const nothing[] = {NULL};
+    const rel_include plans[] = {{.association = "Tasks", .where = "{\"title\":\"Plan\"}",
+                                  .attributes = (const char *const[]){"title", NULL},
+                                  .through_attributes = task_id},
+                                 {0}};
+    CHECK(rel_find_all(f->db, f->emp,
+                       &(rel_find_opts){.include = plans,
+                                        .attributes = (const char *const[]){"name", NULL}},
+                       &res, &e_));
+    json = rel_result_json(res);
+    assert_string_equal(json, "[{\"id\":1,\"name\":\"Ann\",\"Tasks\":[{\"title\":\"Plan\","
+                              "\"EmployeeTasks\":{\"TaskId\":2}}]}]");
+    free(json);
+    rel_result_free(res);
+    const rel_include bare[] = {{.association = "Tasks", .through_attributes = nothing,
+                                 .through_where = "{\"TaskId\":1}"},
+                                {0}};
+    CHECK(rel_find_all(f->db, f->emp, &(rel_find_opts){.include = bare, .order = "[\"id\"]"},
+                       &res, &e_));
+    assert_int_equal(rel_result_count(res), 2);
+    assert_int_equal(rel_get_many_count(rel_result_row(res, 0), "Tasks"), 1);
+    assert_null(rel_get_through(rel_get_many_at(rel_result_row(res, 0), "Tasks", 0)));
+    assert_int_equal(rel_get_many_count(rel_result_row(res, 1), "Tasks"), 0);
+    json = rel_result_json(res);
+    assert_null(strstr(json, "EmployeeTasks"));
+    free(json);
+    rel_result_free(res);
+
+    rel_error err;
+    const rel_include bogus[] = {{.association = "bogus"}, {0}};
+    assert_int_equal(rel_find_all(f->db, f->org, &(rel_find_opts){.include = bogus}, &res, &err),
+                     REL_INVALID);
+    assert_string_equal(err.message, "Association with alias 'bogus' does not exist on Organization");
+    const rel_include unrelated[] = {{.association = "Task"}, {0}};
+    assert_int_equal(
+        rel_find_all(f->db, f->org, &(rel_find_opts){.include = unrelated}, &res, &err),
+        REL_INVALID);
+    assert_string_equal(err.message, "Task is not associated to Organization");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(create_gives_id_and_every_attribute, setup, teardown),
+        cmocka_unit_test_setup_teardown(setter_errors_name_the_problem, setup, teardown),
+        cmocka_unit_test_setup_teardown(find_by_pk_and_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(find_all_order_limit_offset_attributes, setup, teardown),
+        cmocka_unit_test_setup_teardown(count_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_writes_changed_fields_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(destroy_deletes_the_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_create_many_rows_in_few_statements, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_create_is_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(constraint_violations_have_distinct_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(failed_statement_in_transaction_rolls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_json_with_nested_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(find_with_includes, setup, teardown),
+    };
+    char name[64];
+    snprintf(name, sizeof name, "crud[%s]", test_engine());
+    return cmocka_run_group_tests_name(name, tests, NULL, NULL);
+}
