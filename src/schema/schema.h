@@ -27,12 +27,21 @@ typedef struct rel_attr_def {
     rel_attr a;
     rel_attr_role role;
     /* Foreign keys with constraints: what they reference, and the rules.
-     * ref_model NULL means no REFERENCES clause. */
+     * ref_model NULL means no REFERENCES clause (constraints: false, or the
+     * key is one column of a composite primary key, as in Sequelize). When
+     * several associations share a column, the first one's constraint. */
     rel_model *ref_model;
     const char *ref_attr;      /* attribute name on ref_model */
     const char *on_delete;     /* upper case, e.g. "SET NULL"; NULL = none */
     const char *on_update;
     rel_origin origin;
+    /* allow_null as someone stated it (the user's definition, an
+     * association's foreignKey.allowNull, REL_NO for the generated id and
+     * timestamps); REL_DEFAULT when nobody did. Sequelize writes NOT NULL
+     * in DDL only when stated, even for primary keys (a.allow_null is
+     * REL_NO for every primary key). */
+    rel_flag declared_null;
+    const rel_assoc *added_by; /* association that added this FK; NULL if user-defined */
 } rel_attr_def;
 
 struct rel_model {
@@ -41,9 +50,11 @@ struct rel_model {
     const char *name;
     rel_model_opts opts;        /* strings copied into the arena */
     rel_origin origin;
+    unsigned seq;               /* definition order among models and associations */
 
     /* As defined (before freeze). */
     rel_attr *defined;          /* copies of the caller's attrs */
+    rel_origin *defined_origin; /* per defined attribute (file NULL when unknown) */
     size_t ndefined;
 
     /* After freeze, in Sequelize's column order: primary key first when it
@@ -51,13 +62,16 @@ struct rel_model {
      * foreign keys added by associations in association order. A generated
      * junction: its own attributes, createdAt, updatedAt, then the keys. */
     rel_attr_def *attrs;
-    size_t nattrs;
+    size_t nattrs, cap_attrs;
     int pk;                     /* index of the single primary key, -1 if none or composite */
     int created_at, updated_at; /* indexes, -1 when timestamps are off */
     const char *table;
     const char *singular, *plural;
     bool generated_junction;    /* made by belongsToMany from a `through` name */
-    bool composite_pk;          /* generated junction: PRIMARY KEY (key, otherKey) */
+    bool composite_pk;          /* PRIMARY KEY over every attribute with a.primary_key,
+                                   in attribute order: a junction's (key, otherKey), or a
+                                   user model that declared several primary keys */
+    const rel_assoc *junction_of; /* belongsToMany whose keys this model holds, or NULL */
     const char *unique_pair[2]; /* junction with own pk: UNIQUE (key, otherKey) columns' attributes, or NULL */
 
     rel_assoc **assocs;         /* associations whose source is this model */
@@ -80,9 +94,18 @@ struct rel_assoc {
     const char *target_key;     /* attribute of target (belongsTo, btm) */
     const char *other_key;      /* btm: junction attribute pointing at target */
     rel_model *through;         /* btm: the junction model */
-    const char *on_delete, *on_update; /* resolved rules, upper case */
+    const char *on_delete, *on_update; /* resolved rules, upper case; NULL without
+                                          constraints */
     bool constraints;
-    rel_assoc *pair;            /* the inverse half that shares the key, or NULL */
+    /* The other half of one relation, or NULL: X.hasOne|hasMany(Y) with
+     * Y.belongsTo(X) (one foreign key, key and rules), or two opposite
+     * belongsToMany through one model (one junction, its two columns). */
+    rel_assoc *pair;
+
+    /* Freeze bookkeeping. */
+    unsigned seq;               /* definition order among models and associations */
+    bool invalid;               /* a definition error keeps it from being resolved */
+    bool resolved;              /* keys and rules set (a pair resolves together) */
 };
 
 typedef struct rel_schema_diag {
@@ -91,15 +114,19 @@ typedef struct rel_schema_diag {
 
 struct rel_schema {
     rel_arena *arena;
+    /* In Sequelize's model-manager order: as defined, with a generated
+     * junction right after the models defined before the belongsToMany
+     * that made it. */
     rel_model **models;
     size_t nmodels, cap_models;
     rel_assoc **assocs;
     size_t nassocs, cap_assocs;
-    bool frozen;
-    bool failed;               /* freeze reported errors */
+    bool frozen;               /* freeze has run: definitions are refused */
+    bool failed;               /* freeze reported errors: the schema cannot be used */
     bool oom;                  /* a define/association call ran out of memory */
     rel_error *errors;         /* from freeze (malloc'd array) */
     size_t nerrors, cap_errors;
+    unsigned next_seq;         /* next definition's seq */
 };
 
 /* Lookups used everywhere (NULL / -1 when absent). */
@@ -111,5 +138,9 @@ rel_assoc *rel_model_find_assoc(const rel_model *m, const char *name);
 /* Records where the next definition comes from (model files). */
 void rel_model_set_origin(rel_model *m, const char *file, int line, int col);
 void rel_assoc_set_origin(rel_assoc *a, const char *file, int line, int col);
+/* Where one attribute of a model was written; errors about it point there
+ * (otherwise at the model). Unknown attributes are ignored. */
+void rel_model_set_attr_origin(rel_model *m, const char *attr, const char *file, int line,
+                               int col);
 
 #endif
