@@ -23,11 +23,11 @@ int main(int argc, char **argv)
 
     rel_schema *s = rel_schema_new();
     rel_model *org = rel_define(s, "Organization", (rel_attr[]){
-        { "name", REL_STRING, .allow_null = REL_NO, .unique = true }, { 0 } }, NULL);
+        { .name = "name", .type = REL_STRING, .allow_null = REL_NO, .unique = true }, { 0 } }, NULL);
     rel_model *emp = rel_define(s, "Employee", (rel_attr[]){
-        { "name", REL_STRING }, { 0 } }, NULL);
+        { .name = "name", .type = REL_STRING }, { 0 } }, NULL);
     rel_model *task = rel_define(s, "Task", (rel_attr[]){
-        { "title", REL_STRING, .length = 100 }, { 0 } }, NULL);
+        { .name = "title", .type = REL_STRING, .length = 100 }, { 0 } }, NULL);
 
     rel_has_many(org, emp, NULL);                 /* Organization.hasMany(Employee) */
     rel_belongs_to(emp, org, NULL);               /* Employee.belongsTo(Organization) */
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
     /* Organization.findAll({ include: [{ model: Employee, include: [Task] }] }) */
     rel_find_opts find = {
         .include = (rel_include[]){
-            { "Employees", .include = (rel_include[]){ { "Tasks" }, { 0 } } }, { 0 } },
+            { .association = "Employees", .include = (rel_include[]){ { .association = "Tasks" }, { 0 } } }, { 0 } },
         .order = "[[\"id\",\"ASC\"]]",
     };
     if (rel_find_all(db, org, &find, &res, &err) != REL_OK) { rc = fail("findAll", &err); goto done; }
