@@ -244,6 +244,8 @@ static rel_status column(rel_buf *b, const rel_dialect *d, const rel_model *m,
         bool not_null = a->allow_null == REL_NO;
         if (a->primary_key && npk > 1)
             not_null = !pg; /* PostgreSQL's PRIMARY KEY implies it; SQLite's does not */
+        else if (single_pk && ad->role == REL_ROLE_PLAIN)
+            not_null = ad->declared_null == REL_NO; /* Sequelize: only when stated */
         d->column_type(b, ad);
         if (not_null)
             rel_buf_puts(b, " NOT NULL");
