@@ -1,0 +1,417 @@
+/* belongsToMany, writing: setXs, addX(s), removeX(s), createX (Sequelize's
+ * belongs-to-many.js). Only junction rows are written. add and set read
+ * the given targets with their junction rows in one SELECT, then issue at
+ * most one DELETE (set), one INSERT of the missing links and one UPDATE of
+ * the links whose junction values differ: the same statements for one
+ * target or thousands, in one transaction. */
+#include <stdint.h>
+#include <string.h>
+
+#include "query/assoc.h"
+#include "query/assoc_keys.h"
+#include "query/select.h"
+#include "util/datetime.h"
+#include "util/error.h"
+
+#define T_ALIAS(b) ((b)->t->name)
+#define J_ALIAS(b) ((b)->j->name)
+
+/* The junction attributes `through` gives values for: its own attributes,
+ * never the two keys, a generated primary key or the timestamps. */
+static size_t through_attrs(const rel_btm *b, const rel_record *through, int *out)
+{
+    size_t n = 0;
+    if (!through)
+        return 0;
+    for (size_t i = 0; i < b->j->nattrs; i++) {
+        const rel_attr_def *a = &b->j->attrs[i];
+        if (!through->set[i] || (int)i == b->fk_i || (int)i == b->ok_i ||
+            (int)i == b->j->created_at || (int)i == b->j->updated_at ||
+            a->role == REL_ROLE_GENERATED_ID || (a->a.primary_key && a->a.auto_increment))
+            continue;
+        out[n++] = (int)i;
+    }
+    return n;
+}
+
+/* What the SELECT found for the given targets. */
+typedef struct link_state {
+    rel_keyset found;   /* given ids that exist */
+    rel_keyset keep;    /* their target keys */
+    rel_keyset missing; /* target keys with no junction row */
+    rel_keyset differ;  /* target keys whose junction values differ */
+} link_state;
+
+/* Column i of the current row, with a message when it cannot be read. */
+static rel_status read_col(const rel_btm *b, rel_stmt *s, int i, rel_type type, rel_value *v)
+{
+    rel_status st = rel_stmt_col(s, i, type, v);
+    if (st == REL_NOMEM)
+        return rel_err_nomem(b->c->err);
+    if (st != REL_OK)
+        return rel_err(b->c->err, st, "%s: could not read the junction rows of %s",
+                       b->c->a->name, b->j->name);
+    return REL_OK;
+}
+
+/* SELECT "T".id, "T".tk, "J".ok, "J".attrs... FROM target AS "T" LEFT JOIN
+ * junction AS "J" ON "J".ok = "T".tk AND "J".fk = ? WHERE "T".id IN (...) */
+static rel_status read_links(const rel_btm *b, const rel_assoc_ids *ids, const rel_record *through,
+                             const int *ta, size_t nta, link_state *ls)
+{
+    rel_error *err = b->c->err;
+    const rel_attr_def *idattr = &b->t->attrs[ids->attr];
+    rel_sql q;
+    rel_stmt *s = NULL;
+    rel_sql_init(&q, b->c->db->dialect);
+    rel_sql_raw(&q, "SELECT ");
+    rel_sql_column(&q, T_ALIAS(b), idattr->a.field);
+    rel_sql_raw(&q, ", ");
+    rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
+    rel_sql_raw(&q, ", ");
+    rel_sql_column(&q, J_ALIAS(b), b->ok->a.field);
+    for (size_t k = 0; k < nta; k++) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_column(&q, J_ALIAS(b), b->j->attrs[ta[k]].a.field);
+    }
+    rel_select_from(&q, b->t, T_ALIAS(b));
+    rel_sql_raw(&q, " LEFT JOIN ");
+    rel_sql_ident(&q, b->j->table);
+    rel_sql_raw(&q, " AS ");
+    rel_sql_ident(&q, J_ALIAS(b));
+    rel_sql_raw(&q, " ON ");
+    rel_sql_column(&q, J_ALIAS(b), b->ok->a.field);
+    rel_sql_raw(&q, " = ");
+    rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
+    rel_sql_raw(&q, " AND ");
+    rel_sql_column(&q, J_ALIAS(b), b->fk->a.field);
+    rel_sql_raw(&q, " = ");
+    rel_sql_param(&q, b->fk->a.type, b->srcval);
+    rel_sql_raw(&q, " WHERE ");
+    rel_sql_column(&q, T_ALIAS(b), idattr->a.field);
+    rel_assoc_sql_in(&q, idattr, &ids->ids);
+
+    rel_status st = rel_sql_run(b->c->db, &q, &s, err);
+    while (st == REL_OK) {
+        int step = rel_stmt_next(s, err);
+        if (step <= 0) {
+            st = (rel_status)step;
+            break;
+        }
+        rel_value id, tk, ok;
+        if ((st = read_col(b, s, 0, idattr->a.type, &id)) != REL_OK ||
+            (st = read_col(b, s, 1, b->tk->a.type, &tk)) != REL_OK ||
+            (st = read_col(b, s, 2, b->ok->a.type, &ok)) != REL_OK)
+            break;
+        if (tk.kind == REL_V_NULL) {
+            char what[320];
+            rel_assoc_key_text(what, sizeof what, b->t, idattr, id);
+            st = rel_err(err, REL_INVALID, "%s: %s has no %s to link by", b->c->a->name, what,
+                         b->tk->a.name);
+            break;
+        }
+        if (rel_keyset_add(&ls->found, id, NULL) != REL_OK ||
+            rel_keyset_add(&ls->keep, tk, NULL) != REL_OK) {
+            st = rel_err_nomem(err);
+            break;
+        }
+        bool same = ok.kind != REL_V_NULL;
+        for (size_t k = 0; k < nta && same; k++) {
+            rel_value v;
+            if ((st = read_col(b, s, 3 + (int)k, b->j->attrs[ta[k]].a.type, &v)) != REL_OK)
+                break;
+            same = rel_assoc_value_eq(v, through->values[ta[k]]);
+        }
+        if (st != REL_OK)
+            break;
+        rel_keyset *into = ok.kind == REL_V_NULL ? &ls->missing : same ? NULL : &ls->differ;
+        if (into && rel_keyset_add(into, tk, NULL) != REL_OK)
+            st = rel_err_nomem(err);
+    }
+    rel_stmt_done(s);
+    rel_sql_free(&q);
+    if (st != REL_OK)
+        return st;
+    /* Linking to a row that does not exist is refused before any write. */
+    for (size_t i = 0; i < ids->ids.n; i++)
+        if (rel_keyset_find(&ls->found, ids->ids.v[i]) == SIZE_MAX) {
+            char what[320];
+            rel_assoc_key_text(what, sizeof what, b->t, idattr, ids->ids.v[i]);
+            return rel_err(err, REL_NOT_FOUND, "%s: %s not found", b->c->a->name, what);
+        }
+    return REL_OK;
+}
+
+/* DELETE FROM junction WHERE fk = ? AND NOT (ok IN keep): set's unlinking. */
+static rel_status delete_others(const rel_btm *b, const rel_keyset *keep)
+{
+    rel_sql q;
+    rel_sql_init(&q, b->c->db->dialect);
+    rel_sql_raw(&q, "DELETE FROM ");
+    rel_sql_ident(&q, b->j->table);
+    rel_sql_raw(&q, " WHERE ");
+    rel_sql_ident(&q, b->fk->a.field);
+    rel_sql_raw(&q, " = ");
+    rel_sql_param(&q, b->fk->a.type, b->srcval);
+    rel_sql_raw(&q, " AND NOT (");
+    rel_sql_ident(&q, b->ok->a.field);
+    rel_assoc_sql_in(&q, b->ok, keep);
+    rel_sql_raw(&q, ")");
+    rel_status st = rel_sql_exec(b->c->db, &q, NULL, b->c->err);
+    rel_sql_free(&q);
+    return st;
+}
+
+/* INSERT INTO junction (fk, ok, attrs..., createdAt, updatedAt)
+ * SELECT ?, "T".tk, ?... FROM target AS "T" WHERE "T".tk IN (missing):
+ * the rows come from the targets themselves, so the text does not grow. */
+static rel_status insert_missing(const rel_btm *b, const rel_keyset *missing,
+                                 const rel_record *through, const int *ta, size_t nta,
+                                 int64_t now)
+{
+    const rel_model *j = b->j;
+    rel_sql q;
+    rel_sql_init(&q, b->c->db->dialect);
+    rel_sql_raw(&q, "INSERT INTO ");
+    rel_sql_ident(&q, j->table);
+    rel_sql_raw(&q, " (");
+    rel_sql_ident(&q, b->fk->a.field);
+    rel_sql_raw(&q, ", ");
+    rel_sql_ident(&q, b->ok->a.field);
+    for (size_t k = 0; k < nta; k++) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_ident(&q, j->attrs[ta[k]].a.field);
+    }
+    if (j->created_at >= 0) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_ident(&q, j->attrs[j->created_at].a.field);
+    }
+    if (j->updated_at >= 0) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_ident(&q, j->attrs[j->updated_at].a.field);
+    }
+    rel_sql_raw(&q, ") SELECT ");
+    rel_sql_param(&q, b->fk->a.type, b->srcval);
+    rel_sql_raw(&q, ", ");
+    rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
+    for (size_t k = 0; k < nta; k++) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_param(&q, j->attrs[ta[k]].a.type, through->values[ta[k]]);
+    }
+    if (j->created_at >= 0) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_param(&q, REL_DATE, rel_int(now));
+    }
+    if (j->updated_at >= 0) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_param(&q, REL_DATE, rel_int(now));
+    }
+    rel_select_from(&q, b->t, T_ALIAS(b));
+    rel_sql_raw(&q, " WHERE ");
+    rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
+    rel_assoc_sql_in(&q, b->tk, missing);
+    int64_t changes = 0;
+    rel_status st = rel_sql_exec(b->c->db, &q, &changes, b->c->err);
+    rel_sql_free(&q);
+    if (st == REL_OK && changes != (int64_t)missing->n)
+        st = rel_err(b->c->err, REL_NOT_FOUND,
+                     "%s: %zu of the %s rows to link are gone (linked %lld)", b->c->a->name,
+                     missing->n, b->t->name, (long long)changes);
+    return st;
+}
+
+/* UPDATE junction SET attrs = ?, updatedAt = ? WHERE fk = ? AND ok IN
+ * (differ): one statement, since every link gets the same values. */
+static rel_status update_differing(const rel_btm *b, const rel_keyset *differ,
+                                   const rel_record *through, const int *ta, size_t nta,
+                                   int64_t now)
+{
+    const rel_model *j = b->j;
+    rel_sql q;
+    rel_sql_init(&q, b->c->db->dialect);
+    rel_sql_raw(&q, "UPDATE ");
+    rel_sql_ident(&q, j->table);
+    rel_sql_raw(&q, " SET ");
+    for (size_t k = 0; k < nta; k++) {
+        if (k)
+            rel_sql_raw(&q, ", ");
+        rel_sql_ident(&q, j->attrs[ta[k]].a.field);
+        rel_sql_raw(&q, " = ");
+        rel_sql_param(&q, j->attrs[ta[k]].a.type, through->values[ta[k]]);
+    }
+    rel_assoc_sql_touch(&q, j, now);
+    rel_sql_raw(&q, " WHERE ");
+    rel_sql_ident(&q, b->fk->a.field);
+    rel_sql_raw(&q, " = ");
+    rel_sql_param(&q, b->fk->a.type, b->srcval);
+    rel_sql_raw(&q, " AND ");
+    rel_sql_ident(&q, b->ok->a.field);
+    rel_assoc_sql_in(&q, b->ok, differ);
+    rel_status st = rel_sql_exec(b->c->db, &q, NULL, b->c->err);
+    rel_sql_free(&q);
+    return st;
+}
+
+/* Two writers of one source's links at once (two adds, or a set and an add)
+ * would each read the links, then write: one could fail on the junction's
+ * unique key, or a set could leave links another set just made. On
+ * PostgreSQL, locking the source row first makes them take turns (FOR NO KEY
+ * UPDATE does not block the foreign-key checks of other inserts); SQLite lets
+ * one writer in at a time already (rel_db_atomic_begin). */
+static rel_status lock_source(const rel_btm *b)
+{
+    const rel_assoc *a = b->c->a;
+    const rel_attr_def *sk = rel_model_attr_def(a->source, a->source_key);
+    if (strcmp(b->c->db->dialect->name, "postgres") != 0 || !sk)
+        return REL_OK;
+    rel_sql q;
+    rel_sql_init(&q, b->c->db->dialect);
+    rel_sql_raw(&q, "SELECT 1 FROM ");
+    rel_sql_ident(&q, a->source->table);
+    rel_sql_raw(&q, " WHERE ");
+    rel_sql_ident(&q, sk->a.field);
+    rel_sql_raw(&q, " = ");
+    rel_sql_param(&q, b->fk->a.type, b->srcval);
+    rel_sql_raw(&q, " FOR NO KEY UPDATE");
+    rel_status st = rel_sql_exec(b->c->db, &q, NULL, b->c->err);
+    rel_sql_free(&q);
+    return st;
+}
+
+/* add (replace = false) and set (replace = true). */
+static rel_status btm_link(rel_assoc_call *c, const rel_assoc_given *g, const rel_record *through,
+                           bool replace)
+{
+    rel_btm b;
+    rel_status st = rel_btm_init(&b, c);
+    if (st != REL_OK)
+        return st;
+    if (!replace && g->n == 0)
+        return REL_OK;
+    rel_arena *tmp = rel_arena_new(0);
+    if (!tmp)
+        return rel_err_nomem(c->err);
+    int *ta = rel_arena_alloc(tmp, (b.j->nattrs + 1) * sizeof *ta);
+    if (!ta) {
+        st = rel_err_nomem(c->err);
+        goto done;
+    }
+    size_t nta = through_attrs(&b, through, ta);
+    rel_assoc_ids ids;
+    int key_attr = b.t->pk >= 0 ? b.t->pk : b.tk_i;
+    st = rel_assoc_ids_of(c, tmp, g, key_attr, b.tk_i, &ids);
+    if (st != REL_OK)
+        goto done;
+    link_state ls;
+    rel_keyset_init(&ls.found, tmp);
+    rel_keyset_init(&ls.keep, tmp);
+    rel_keyset_init(&ls.missing, tmp);
+    rel_keyset_init(&ls.differ, tmp);
+    int64_t now = rel_now_ms();
+
+    st = rel_db_atomic_begin(c->db, c->err);
+    if (st != REL_OK)
+        goto done;
+    st = lock_source(&b);
+    if (st == REL_OK && ids.ids.n)
+        st = read_links(&b, &ids, through, ta, nta, &ls);
+    if (st == REL_OK && replace)
+        st = delete_others(&b, &ls.keep);
+    if (st == REL_OK && ls.missing.n)
+        st = insert_missing(&b, &ls.missing, through, ta, nta, now);
+    if (st == REL_OK && ls.differ.n && nta)
+        st = update_differing(&b, &ls.differ, through, ta, nta, now);
+    st = rel_db_atomic_end(c->db, st, c->err);
+done:
+    rel_arena_free(tmp);
+    return st;
+}
+
+rel_status rel_btm_add(rel_assoc_call *c, const rel_assoc_given *g, const rel_record *through)
+{
+    return btm_link(c, g, through, false);
+}
+
+rel_status rel_btm_set(rel_assoc_call *c, const rel_assoc_given *g, const rel_record *through)
+{
+    return btm_link(c, g, through, true);
+}
+
+/* DELETE FROM junction WHERE fk = ? AND ok IN (...): by target key, or,
+ * for primary-key values, through the targets' keys. One statement. */
+rel_status rel_btm_remove(rel_assoc_call *c, const rel_assoc_given *g)
+{
+    rel_btm b;
+    rel_status st = rel_btm_init(&b, c);
+    if (st != REL_OK || g->n == 0)
+        return st;
+    rel_arena *tmp = rel_arena_new(0);
+    if (!tmp)
+        return rel_err_nomem(c->err);
+    rel_assoc_ids ids;
+    int key_attr = b.t->pk >= 0 ? b.t->pk : b.tk_i;
+    st = rel_assoc_ids_of(c, tmp, g, key_attr, b.tk_i, &ids);
+    if (st == REL_OK) {
+        rel_sql q;
+        rel_sql_init(&q, c->db->dialect);
+        rel_sql_raw(&q, "DELETE FROM ");
+        rel_sql_ident(&q, b.j->table);
+        rel_sql_raw(&q, " WHERE ");
+        rel_sql_ident(&q, b.fk->a.field);
+        rel_sql_raw(&q, " = ");
+        rel_sql_param(&q, b.fk->a.type, b.srcval);
+        rel_sql_raw(&q, " AND ");
+        rel_sql_ident(&q, b.ok->a.field);
+        const rel_attr_def *idattr = &b.t->attrs[ids.attr];
+        if (ids.attr == b.tk_i) {
+            rel_assoc_sql_in(&q, idattr, &ids.ids);
+        } else {
+            rel_sql_raw(&q, " IN (SELECT ");
+            rel_sql_column(&q, T_ALIAS(&b), b.tk->a.field);
+            rel_select_from(&q, b.t, T_ALIAS(&b));
+            rel_sql_raw(&q, " WHERE ");
+            rel_sql_column(&q, T_ALIAS(&b), idattr->a.field);
+            rel_assoc_sql_in(&q, idattr, &ids.ids);
+            rel_sql_raw(&q, ")");
+        }
+        st = rel_sql_exec(c->db, &q, NULL, c->err);
+        rel_sql_free(&q);
+    }
+    rel_arena_free(tmp);
+    return st;
+}
+
+rel_status rel_btm_create(rel_assoc_call *c, rel_record *target, const rel_record *through)
+{
+    if (target->stored)
+        return rel_err(c->err, REL_INVALID,
+                       "%s: create takes a new %s row; this one is saved already (use add to "
+                       "link it)",
+                       c->a->name, target->model->name);
+    rel_btm b;
+    rel_status st = rel_btm_init(&b, c); /* the source must be saved: check first */
+    if (st != REL_OK)
+        return st;
+    rel_arena *tmp = rel_arena_new(0);
+    if (!tmp)
+        return rel_err_nomem(c->err);
+    rel_row_snapshot snap;
+    st = rel_row_snapshot_take(tmp, target, &snap, c->err);
+    if (st != REL_OK)
+        goto done;
+    st = rel_db_atomic_begin(c->db, c->err);
+    if (st != REL_OK)
+        goto done;
+    st = rel_save(c->db, target, c->err);
+    if (st == REL_OK) {
+        rel_record *rows[1] = {target};
+        rel_assoc_given g = {rows, NULL, 1};
+        st = btm_link(c, &g, through, false);
+    }
+    st = rel_db_atomic_end(c->db, st, c->err);
+    if (st != REL_OK)
+        rel_row_snapshot_restore(&snap);
+done:
+    rel_arena_free(tmp);
+    return st;
+}

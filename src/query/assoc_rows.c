@@ -1,0 +1,70 @@
+/* Rows in memory around association methods: keeping a row's state to put
+ * it back when the database refused a change, and marking values the
+ * database now holds (see assoc.h). */
+#include <string.h>
+
+#include "query/assoc.h"
+#include "util/error.h"
+
+rel_status rel_row_snapshot_take(rel_arena *arena, rel_record *r, rel_row_snapshot *s,
+                                 rel_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (!r)
+        return REL_OK;
+    size_t n = r->model->nattrs;
+    s->values = rel_arena_memdup(arena, r->values, n * sizeof *r->values);
+    s->flags = rel_arena_alloc(arena, 2 * n + 1);
+    if (!s->values || !s->flags)
+        return rel_err_nomem(err);
+    /* set and changed are adjacent (record.c allocates them together), but
+       copy them separately so nothing depends on that. */
+    memcpy(s->flags, r->set, n);
+    memcpy(s->flags + n, r->changed, n);
+    s->r = r;
+    s->stored = r->stored;
+    s->order = r->order;
+    s->norder = r->norder;
+    return REL_OK;
+}
+
+void rel_row_snapshot_restore(const rel_row_snapshot *s)
+{
+    rel_record *r = s->r;
+    if (!r)
+        return;
+    size_t n = r->model->nattrs;
+    /* Text the old values point to is still in the row's arena, which only
+       grows. */
+    memcpy(r->values, s->values, n * sizeof *r->values);
+    memcpy(r->set, s->flags, n);
+    memcpy(r->changed, s->flags + n, n);
+    r->stored = s->stored;
+    r->order = s->order;
+    r->norder = s->norder;
+}
+
+rel_status rel_row_put_saved(rel_record *r, int i, rel_value v)
+{
+    rel_status st = rel_record_put(r, i, v, false);
+    if (st == REL_OK)
+        r->changed[i] = 0;
+    return st;
+}
+
+void rel_assoc_sql_touch(rel_sql *q, const rel_model *m, int64_t now)
+{
+    if (m->updated_at < 0)
+        return;
+    rel_sql_raw(q, ", ");
+    rel_sql_ident(q, m->attrs[m->updated_at].a.field);
+    rel_sql_raw(q, " = ");
+    rel_sql_param(q, REL_DATE, rel_int(now));
+}
+
+rel_status rel_assoc_not_null(rel_error *err, const rel_model *m, const char *fk,
+                              const char *why)
+{
+    return rel_err(err, REL_NOT_NULL, "notNull Violation: %s.%s cannot be null (%s)", m->name,
+                   fk, why);
+}
