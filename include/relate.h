@@ -383,6 +383,10 @@ typedef struct rel_find_opts {
     int64_t limit;                 /* 0: no limit */
     int64_t offset;
     const rel_include *include;
+    /* rel_assoc_get / a belongsToMany: where on the junction row, as
+       getTasks({ through: { where } }); a where key named after the junction
+       model does the same. Ignored elsewhere. */
+    const char *through_where;
 } rel_find_opts;
 
 /* Finds rows (and their included rows). *out is owned: rel_result_free. */

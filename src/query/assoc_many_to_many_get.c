@@ -251,6 +251,23 @@ rel_status rel_btm_get(rel_assoc_call *c, const rel_find_opts *opts, rel_result 
     st = split(&b, o.where, &w);
     if (st != REL_OK)
         goto done;
+    if (o.through_where) {
+        json_t *tw = NULL;
+        st = rel_where_parse(o.through_where, &tw, c->err);
+        if (st != REL_OK)
+            goto out;
+        if (w.junction && tw) {
+            /* both forms given: the junction row must match both */
+            json_t *both = json_pack("{s:[o,o]}", "and", w.junction, tw);
+            w.junction = both;
+            if (!both) {
+                st = rel_err_nomem(c->err);
+                goto out;
+            }
+        } else if (tw) {
+            w.junction = tw;
+        }
+    }
     o.where = w.target;
     st = with_target_key(&b, opts ? opts : &o, tmp, &o.attributes, &added);
     if (st != REL_OK)

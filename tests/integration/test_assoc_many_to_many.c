@@ -453,6 +453,18 @@ static void junction_attributes(void **state)
                      &res, &E));
     assert_int_equal(rel_result_count(res), 0);
     rel_result_free(res);
+    /* The same through through_where, as getCourses({ through: { where } }). */
+    OK(rel_assoc_get(f->db, ann, "Courses",
+                     &(rel_find_opts){.through_where = "{\"role\":\"lead\"}"}, &res, &E));
+    assert_int_equal(rel_result_count(res), 1);
+    assert_string_equal(rel_get_text(rel_result_row(res, 0), "title"), "art");
+    rel_result_free(res);
+    OK(rel_assoc_get(f->db, ann, "Courses",
+                     &(rel_find_opts){.where = "{\"Enrollment\":{\"role\":\"lead\"}}",
+                                      .through_where = "{\"role\":\"extra\"}"},
+                     &res, &E));
+    assert_int_equal(rel_result_count(res), 0);
+    rel_result_free(res);
     int64_t n = 0;
     OK(rel_assoc_count(f->db, ann, "Courses", "{\"Enrollment\":{\"role\":\"extra\"}}", &n, &E));
     assert_int_equal(n, 1);
