@@ -160,8 +160,13 @@ static rel_status sq_fail(sqlite3 *db, int rc, rel_error *err)
         ext = rc;
     char code[8];
     snprintf(code, sizeof code, "%d", ext);
-    return rel_err_engine(err, sq_status(ext), code, "%s",
-                          db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    rel_status st = sq_status(ext);
+    /* ON DELETE / ON UPDATE RESTRICT is SQLite's own trigger raising this
+     * message, so it comes as a trigger's constraint error: it is a foreign key. */
+    if (ext == SQLITE_CONSTRAINT_TRIGGER && strcmp(msg, "FOREIGN KEY constraint failed") == 0)
+        st = REL_FOREIGN_KEY;
+    return rel_err_engine(err, st, code, "%s", msg);
 }
 
 /* ------------------------------------------------------------- driver */
@@ -208,6 +213,11 @@ static rel_status sq_connect(const char *url, rel_conn **out, rel_error *err)
     /* "x" is always an identifier, never a string that slipped through. */
     sqlite3_db_config(c->db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
     st = sq_exec_simple((rel_conn *)(void *)c, "PRAGMA foreign_keys = ON", err);
+    if (st != REL_OK)
+        goto fail;
+    /* LIKE compares case as PostgreSQL's does, so a where means the same on
+     * both engines. */
+    st = sq_exec_simple((rel_conn *)(void *)c, "PRAGMA case_sensitive_like = ON", err);
     if (st != REL_OK)
         goto fail;
     int fk = 0;
