@@ -138,7 +138,7 @@ static rel_status with_target_key(const rel_btm *b, const rel_find_opts *o, rel_
     for (; o->attributes[n]; n++)
         if (strcmp(o->attributes[n], b->tk->a.name) == 0)
             return REL_OK;
-    /* With includes the find adds the primary key itself, shown first. */
+    /* With includes the find reads the primary key itself (not shown). */
     if (o->include && o->include->association && b->tk_i == b->t->pk)
         return REL_OK;
     const char **list = rel_arena_alloc(arena, (n + 2) * sizeof *list);

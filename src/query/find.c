@@ -101,12 +101,17 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
     st = plan_init(&p, res->arena, m, opts, false, err);
     if (st != REL_OK)
         goto fail;
+    if (p.include && (st = rel_include_check(db->dialect, m, p.include, &p.order, err)) != REL_OK)
+        goto fail;
 
     rel_select_build(&q, m, p.alias, &p.cols);
     st = plan_where(&p, &q, cond, cond_user, err);
     if (st != REL_OK)
         goto fail;
-    st = rel_order_append(&q, m, p.alias, &p.order, p.include != NULL, NULL, err);
+    if (p.include)
+        st = rel_include_order_append(&q, m, p.alias, p.include, &p.order, NULL, err);
+    else
+        st = rel_order_append(&q, m, p.alias, &p.order, false, NULL, err);
     if (st != REL_OK)
         goto fail;
     if (opts)
@@ -170,6 +175,8 @@ rel_status rel_count_rows(rel_db *db, const rel_model *m, const rel_find_opts *o
     rel_sql_init(&q, db->dialect);
     st = plan_init(&p, arena, m, opts, true, err);
     if (st != REL_OK)
+        goto done;
+    if (p.include && (st = rel_include_check(db->dialect, m, p.include, NULL, err)) != REL_OK)
         goto done;
     /* Required includes filter with EXISTS, so this counts distinct rows of m. */
     rel_sql_raw(&q, "SELECT count(*)");

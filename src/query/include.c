@@ -25,8 +25,8 @@ static bool has_alias(const rel_assoc *a)
 /* The association a node names: its name (alias), or its target model when
  * that model is associated exactly once without an alias. Messages follow
  * Sequelize's. */
-static rel_status resolve(const rel_model *m, const rel_include *node, const rel_assoc **out,
-                          rel_error *err)
+rel_status rel_include_resolve(const rel_model *m, const rel_include *node,
+                               const rel_assoc **out, rel_error *err)
 {
     const char *name = node->association;
     const rel_assoc *a = rel_model_find_assoc(m, name);
@@ -38,27 +38,41 @@ static rel_status resolve(const rel_model *m, const rel_include *node, const rel
     if (!target)
         return rel_err(err, REL_INVALID, "Association with alias '%s' does not exist on %s",
                        name, m->name);
-    const rel_assoc *plain = NULL, *aliased = NULL;
+    const rel_assoc *plain = NULL;
+    size_t naliased = 0;
     for (size_t i = 0; i < m->nassocs; i++) {
         const rel_assoc *x = m->assocs[i];
         if (x->target != target)
             continue;
-        if (has_alias(x)) {
-            if (!aliased)
-                aliased = x;
-        } else if (!plain) {
+        if (has_alias(x))
+            naliased++;
+        else if (!plain)
             plain = x;
-        }
     }
     if (plain) {
         *out = plain;
         return REL_OK;
     }
-    if (aliased)
-        return rel_err(err, REL_INVALID,
-                       "%s is associated to %s using an alias; include it as '%s'",
-                       target->name, m->name, aliased->name);
-    return rel_err(err, REL_INVALID, "%s is not associated to %s", target->name, m->name);
+    if (!naliased)
+        return rel_err(err, REL_INVALID, "%s is not associated to %s", target->name, m->name);
+    /* Every alias it could mean: "include it as 'author' or 'editor'". */
+    rel_buf b;
+    rel_buf_init(&b);
+    size_t k = 0;
+    for (size_t i = 0; i < m->nassocs; i++) {
+        const rel_assoc *x = m->assocs[i];
+        if (x->target != target || !has_alias(x))
+            continue;
+        rel_buf_puts(&b, k == 0 ? "'" : k + 1 < naliased ? ", '" : " or '");
+        rel_buf_puts(&b, x->name);
+        rel_buf_puts(&b, "'");
+        k++;
+    }
+    rel_status st = rel_err(err, REL_INVALID, "%s is associated to %s using an alias; include "
+                            "it as %s", target->name, m->name, b.oom ? "its alias" :
+                            rel_buf_cstr(&b));
+    rel_buf_free(&b);
+    return st;
 }
 
 static bool is_to_one(const rel_assoc *a)
@@ -81,16 +95,13 @@ static size_t count_nodes(const rel_include *incl)
     return n;
 }
 
-/* The attribute of the parent (the association's source) that links it. */
-static int parent_key(const rel_assoc *a)
+int rel_include_parent_key(const rel_assoc *a)
 {
     const char *name = a->kind == REL_BELONGS_TO ? a->foreign_key : a->source_key;
     return rel_model_attr_index(a->source, name);
 }
 
-/* The attribute of the loaded row (target, or junction for belongsToMany)
- * whose value matches the parent's key. */
-static int child_key(const rel_assoc *a)
+int rel_include_child_key(const rel_assoc *a)
 {
     switch (a->kind) {
     case REL_BELONGS_TO: return rel_model_attr_index(a->target, a->target_key);
@@ -113,11 +124,11 @@ static rel_status prepare(rel_arena *arena, const rel_model *m, const rel_includ
 {
     for (size_t k = 0; incl && incl[k].association; k++) {
         const rel_assoc *a;
-        rel_status st = resolve(m, &incl[k], &a, err);
+        rel_status st = rel_include_resolve(m, &incl[k], &a, err);
         if (st != REL_OK)
             return st;
-        int pk = parent_key(a);
-        if (pk < 0 || child_key(a) < 0)
+        int pk = rel_include_parent_key(a);
+        if (pk < 0 || rel_include_child_key(a) < 0)
             return key_missing(a, err);
         if (cols && (st = rel_colset_add(arena, cols, pk, false, cols, err)) != REL_OK)
             return st;
@@ -133,9 +144,11 @@ static rel_status prepare(rel_arena *arena, const rel_model *m, const rel_includ
 rel_status rel_include_prepare(rel_arena *arena, const rel_model *m, const rel_include *incl,
                                rel_colset *cols, rel_error *err)
 {
-    /* Sequelize selects the primary key whenever a find has includes. */
+    /* Rows are linked through their keys, so the primary key is read even
+     * when the attributes leave it out; like Sequelize's toJSON, the JSON
+     * then leaves it out too. */
     if (cols && !cols->all && m->pk >= 0) {
-        rel_status st = rel_colset_add(arena, cols, m->pk, true, cols, err);
+        rel_status st = rel_colset_add(arena, cols, m->pk, false, cols, err);
         if (st != REL_OK)
             return st;
     }
@@ -144,8 +157,7 @@ rel_status rel_include_prepare(rel_arena *arena, const rel_model *m, const rel_i
 
 /* ---------------------------------------------------------------- filtering */
 
-/* "parent->assoc", the alias of an included table inside one statement. */
-static char *child_alias(const char *parent, const char *name)
+char *rel_include_alias(const char *parent, const char *name)
 {
     rel_buf b;
     rel_buf_init(&b);
@@ -155,9 +167,8 @@ static char *child_alias(const char *parent, const char *name)
     return rel_buf_take(&b);
 }
 
-/* Writes the join of a belongsToMany's junction (alias jalias) to its
- * target (alias talias): ` INNER JOIN "J" AS "jalias" ON "jalias"."other" = "talias"."tkey"`. */
-static void join_junction(rel_sql *q, const rel_assoc *a, const char *talias, const char *jalias)
+void rel_include_join_junction(rel_sql *q, const rel_assoc *a, const char *talias,
+                               const char *jalias)
 {
     const rel_attr_def *other = rel_model_attr_def(a->through, a->other_key);
     const rel_attr_def *tkey = rel_model_attr_def(a->target, a->target_key);
@@ -171,11 +182,9 @@ static void join_junction(rel_sql *q, const rel_assoc *a, const char *talias, co
     rel_sql_column(q, talias, tkey->a.field);
 }
 
-/* The node's own where, its junction where, and its children's requirements,
- * each after prefix (which becomes " AND " once something is written). */
-static rel_status node_conditions(rel_sql *q, const rel_assoc *a, const rel_include *node,
-                                  const char *talias, const char *jalias, const char **prefix,
-                                  rel_error *err)
+rel_status rel_include_node_conditions(rel_sql *q, const rel_assoc *a,
+                                      const rel_include *node, const char *talias,
+                                      const char *jalias, const char **prefix, rel_error *err)
 {
     bool w = false;
     rel_status st = rel_where_append(q, a->target, talias, node->where, *prefix, &w, err);
@@ -203,29 +212,29 @@ static rel_status exists_for(rel_sql *q, const rel_assoc *a, const rel_include *
                              const char *alias, rel_error *err)
 {
     rel_status st = REL_OK;
-    char *talias = child_alias(alias, a->name);
-    char *jalias = talias ? child_alias(talias, a->through ? a->through->name : "") : NULL;
+    char *talias = rel_include_alias(alias, a->name);
+    char *jalias = talias ? rel_include_alias(talias, a->through ? a->through->name : "") : NULL;
     if (!talias || !jalias) {
         st = rel_err_nomem(err);
         goto done;
     }
-    const rel_attr_def *pkey = &a->source->attrs[parent_key(a)];
+    const rel_attr_def *pkey = &a->source->attrs[rel_include_parent_key(a)];
     rel_sql_raw(q, "EXISTS (SELECT 1 FROM ");
     rel_sql_ident(q, a->target->table);
     rel_sql_raw(q, " AS ");
     rel_sql_ident(q, talias);
     if (a->kind == REL_BELONGS_TO_MANY) {
-        join_junction(q, a, talias, jalias);
+        rel_include_join_junction(q, a, talias, jalias);
         rel_sql_raw(q, " WHERE ");
-        rel_sql_column(q, jalias, a->through->attrs[child_key(a)].a.field);
+        rel_sql_column(q, jalias, a->through->attrs[rel_include_child_key(a)].a.field);
     } else {
         rel_sql_raw(q, " WHERE ");
-        rel_sql_column(q, talias, a->target->attrs[child_key(a)].a.field);
+        rel_sql_column(q, talias, a->target->attrs[rel_include_child_key(a)].a.field);
     }
     rel_sql_raw(q, " = ");
     rel_sql_column(q, alias, pkey->a.field);
     const char *prefix = " AND ";
-    st = node_conditions(q, a, node, talias, jalias, &prefix, err);
+    st = rel_include_node_conditions(q, a, node, talias, jalias, &prefix, err);
     rel_sql_raw(q, ")");
 done:
     free(talias);
@@ -245,10 +254,10 @@ rel_status rel_include_filter(rel_sql *q, const rel_model *m, const char *alias,
         if (!is_required(node))
             continue;
         const rel_assoc *a;
-        rel_status st = resolve(m, node, &a, err);
+        rel_status st = rel_include_resolve(m, node, &a, err);
         if (st != REL_OK)
             return st;
-        if (parent_key(a) < 0 || child_key(a) < 0)
+        if (rel_include_parent_key(a) < 0 || rel_include_child_key(a) < 0)
             return key_missing(a, err);
         rel_sql_raw(q, any ? " AND " : prefix);
         st = exists_for(q, a, node, alias, err);
@@ -397,7 +406,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
 {
     const rel_model *t = a->target, *j = a->through;
     const bool btm = a->kind == REL_BELONGS_TO_MANY;
-    const int pkey = parent_key(a), ckey = child_key(a);
+    const int pkey = rel_include_parent_key(a), ckey = rel_include_child_key(a);
     const char *talias = a->name;
     rel_status st = REL_OK;
     keymap km;
@@ -440,7 +449,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     }
     if (st != REL_OK)
         goto done;
-    if (btm && !(jalias = child_alias(talias, j->name))) {
+    if (btm && !(jalias = rel_include_alias(talias, j->name))) {
         st = rel_err_nomem(err);
         goto done;
     }
@@ -453,7 +462,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     }
     rel_select_from(&q, t, talias);
     if (btm)
-        join_junction(&q, a, talias, jalias);
+        rel_include_join_junction(&q, a, talias, jalias);
     rel_sql_raw(&q, " WHERE ");
     if (btm)
         rel_sql_column(&q, jalias, j->attrs[ckey].a.field);
@@ -461,7 +470,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         rel_sql_column(&q, talias, t->attrs[ckey].a.field);
     rel_sql_in_values(&q, a->source->attrs[pkey].a.type, km.keys, km.nkeys);
     const char *prefix = " AND ";
-    st = node_conditions(&q, a, node, talias, jalias, &prefix, err);
+    st = rel_include_node_conditions(&q, a, node, talias, jalias, &prefix, err);
     if (st != REL_OK)
         goto done;
 
@@ -472,7 +481,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     if (st != REL_OK)
         goto done;
     bool wrote = false;
-    st = rel_order_append(&q, t, talias, &mine, true, &wrote, err);
+    st = rel_include_order_append(&q, t, talias, node->include, &mine, &wrote, err);
     if (st != REL_OK)
         goto done;
     if (t->pk >= 0) {
@@ -592,8 +601,8 @@ rel_status rel_include_load(rel_db *db, rel_arena *arena, rel_record *const *row
     }
     for (size_t k = 0; k < nodes; k++) {
         const rel_assoc *a;
-        rel_status st = resolve(m, &incl[k], &a, err);
-        if (st == REL_OK && (parent_key(a) < 0 || child_key(a) < 0))
+        rel_status st = rel_include_resolve(m, &incl[k], &a, err);
+        if (st == REL_OK && (rel_include_parent_key(a) < 0 || rel_include_child_key(a) < 0))
             st = key_missing(a, err);
         if (st == REL_OK)
             st = load_node(db, arena, rows, n, k, a, &incl[k], order, err);

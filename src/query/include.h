@@ -16,6 +16,14 @@
 rel_status rel_include_prepare(rel_arena *arena, const rel_model *m, const rel_include *incl,
                                rel_colset *cols, rel_error *err);
 
+/* Checks, before anything runs, what the loader would otherwise check only
+ * when it has rows to load for: each node's attributes, where, through
+ * attributes and through where, at every depth, and that every order item
+ * with a path names included associations and an attribute of the last.
+ * order may be NULL. REL_INVALID (or REL_PARSE) naming the mistake. */
+rel_status rel_include_check(const rel_dialect *d, const rel_model *m, const rel_include *incl,
+                             const rel_order *order, rel_error *err);
+
 /* Appends prefix and conditions that keep only rows of m (table alias
  * `alias`) having a match for every required include (EXISTS subqueries,
  * nested requirements included). Nothing when no include is required;
@@ -30,5 +38,41 @@ rel_status rel_include_filter(rel_sql *q, const rel_model *m, const char *alias,
 rel_status rel_include_load(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
                             const rel_model *m, const rel_include *incl, const rel_order *order,
                             rel_error *err);
+
+/* Appends " ORDER BY ..." for rows of m (table alias `alias`) whose
+ * includes are incl. Items without a path are m's own columns. An item with
+ * a path through included associations orders m's rows as Sequelize's one
+ * joined query does: by the value it has in the row's first joined row —
+ * a correlated subquery over the included rows, LEFT JOINed as Sequelize
+ * joins them and ordered by the path items up to it (see include_order.c).
+ * Items whose path names no association of incl are skipped. */
+rel_status rel_include_order_append(rel_sql *q, const rel_model *m, const char *alias,
+                                    const rel_include *incl, const rel_order *order,
+                                    bool *wrote, rel_error *err);
+
+/* Pieces shared by include.c and include_order.c. */
+
+/* The association a node names on m: its name (alias), or its target model
+ * when that model is associated exactly once without an alias. REL_INVALID
+ * with Sequelize's messages otherwise. */
+rel_status rel_include_resolve(const rel_model *m, const rel_include *node,
+                               const rel_assoc **out, rel_error *err);
+/* The attribute of the parent (the association's source) that links it. */
+int rel_include_parent_key(const rel_assoc *a);
+/* The attribute of the loaded row (target, or junction for belongsToMany)
+ * whose value matches the parent's key. */
+int rel_include_child_key(const rel_assoc *a);
+/* "parent->name", the alias of an included table inside one statement
+ * (malloc'd; NULL when out of memory). */
+char *rel_include_alias(const char *parent, const char *name);
+/* ` INNER JOIN "J" AS "jalias" ON "jalias"."other" = "talias"."tkey"`: a
+ * belongsToMany's junction joined to its target. */
+void rel_include_join_junction(rel_sql *q, const rel_assoc *a, const char *talias,
+                               const char *jalias);
+/* The node's own where, its junction where, and its children's requirements,
+ * each after *prefix (which becomes " AND " once something is written). */
+rel_status rel_include_node_conditions(rel_sql *q, const rel_assoc *a,
+                                      const rel_include *node, const char *talias,
+                                      const char *jalias, const char **prefix, rel_error *err);
 
 #endif

@@ -1,7 +1,7 @@
 /* Rows as JSON, exactly as JSON.stringify(instance.toJSON()) prints them in
- * Sequelize: attribute keys (in the row's order), then included associations
- * in include order, then a belongsToMany row's junction row under the
- * junction model's name. Per-type values follow SEMANTICS.md's table. */
+ * Sequelize: attribute keys (in the row's order), then a belongsToMany row's
+ * junction row under the junction model's name, then included associations
+ * in include order. Per-type values follow SEMANTICS.md's table. */
 #include "query/record.h"
 
 #include <stdlib.h>
@@ -99,6 +99,15 @@ bool rel_record_json_write(rel_buf *b, const rel_record *r, bool bigint_as_strin
         rel_buf_putc(b, ':');
         write_value(b, a->a.type, r->values[i], bigint_as_string);
     }
+    /* Sequelize sets the junction row before the target's own includes. */
+    if (r->through && r->through_name) {
+        if (!first)
+            rel_buf_putc(b, ',');
+        first = false;
+        rel_json_string(b, r->through_name, strlen(r->through_name));
+        rel_buf_putc(b, ':');
+        rel_record_json_write(b, r->through, bigint_as_string);
+    }
     for (size_t s = 0; s < r->nincl; s++) {
         const rel_incl_slot *slot = &r->incl[s];
         if (!slot->loaded || !slot->assoc)
@@ -122,13 +131,6 @@ bool rel_record_json_write(rel_buf *b, const rel_record *r, bool bigint_as_strin
             rel_record_json_write(b, slot->rows[i], bigint_as_string);
         }
         rel_buf_putc(b, ']');
-    }
-    if (r->through && r->through_name) {
-        if (!first)
-            rel_buf_putc(b, ',');
-        rel_json_string(b, r->through_name, strlen(r->through_name));
-        rel_buf_putc(b, ':');
-        rel_record_json_write(b, r->through, bigint_as_string);
     }
     return rel_buf_putc(b, '}');
 }

@@ -329,11 +329,20 @@ rel_status rel_value_coerce(const rel_attr_def *attr, rel_value in, rel_value *o
         *out = in;
         return REL_OK;
     }
-    case REL_UUID:
+    case REL_UUID: {
         if (in.kind != REL_V_TEXT || !uuid_shaped(in.s, in.len))
             return bad_value(attr, in, err);
-        *out = in;
+        /* Lower case, as PostgreSQL stores and returns a uuid, so both
+         * engines hold and print the same text. */
+        size_t from = scratch->len;
+        if (!rel_buf_put(scratch, in.s, in.len))
+            return nomem(err);
+        for (size_t i = from; i < scratch->len; i++)
+            if (scratch->data[i] >= 'A' && scratch->data[i] <= 'F')
+                scratch->data[i] = (char)(scratch->data[i] - 'A' + 'a');
+        *out = text_in(scratch, from);
         return REL_OK;
+    }
     case REL_BOOLEAN: {
         int64_t b = -1;
         if (in.kind == REL_V_INT && (in.i == 0 || in.i == 1))

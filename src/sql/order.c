@@ -174,11 +174,22 @@ rel_status rel_order_item_append(rel_sql *q, const rel_model *m, const char *ali
                        item->attr);
     }
     rel_sql_column(q, alias, a->a.field);
-    if (item->dir) {
-        rel_sql_raw(q, " ");
-        rel_sql_raw(q, item->dir);
-    }
+    rel_order_dir_append(q, item->dir);
     return REL_OK;
+}
+
+void rel_order_dir_append(rel_sql *q, const char *dir)
+{
+    if (dir) {
+        rel_sql_raw(q, " ");
+        rel_sql_raw(q, dir);
+    }
+    /* PostgreSQL sorts NULL as larger than any value (last ascending, first
+     * descending); SQLite the other way round. Saying so on SQLite gives
+     * the same rows in the same order on both engines. */
+    if (strcmp(q->d->name, "sqlite") != 0 || (dir && strstr(dir, "NULLS")))
+        return;
+    rel_sql_raw(q, dir && strcmp(dir, "DESC") == 0 ? " NULLS FIRST" : " NULLS LAST");
 }
 
 rel_status rel_order_append(rel_sql *q, const rel_model *m, const char *alias,

@@ -37,6 +37,10 @@ rel_status rel_order_parse_json(const json_t *order, rel_arena *arena, rel_order
 rel_status rel_order_item_append(rel_sql *q, const rel_model *m, const char *alias,
                                  const rel_order_item *item, rel_error *err);
 
+/* Writes a direction after an ORDER BY expression (dir as in an item; NULL:
+ * none), with PostgreSQL's placement of NULLs made explicit on SQLite. */
+void rel_order_dir_append(rel_sql *q, const char *dir);
+
 /* Appends " ORDER BY ..." with the items that have no association path
  * (nothing when there are none; *wrote may be NULL). Items with a path are
  * skipped when skip_paths, otherwise they are an error (the association must

@@ -262,6 +262,11 @@ static rel_status like(wctx *c, const rel_attr_def *a, const char *op, const jso
     rel_sql_raw(c->q, negate ? " NOT LIKE " : " LIKE ");
     rel_value p = {REL_V_TEXT, 0, 0, json_string_value(v), json_string_length(v)};
     rel_sql_param_copy(c->q, REL_STRING, p);
+    /* Backslash escapes % and _ on PostgreSQL by default; SQLite has no
+     * escape character unless told (its LIKE is made case-sensitive like
+     * PostgreSQL's when the connection opens). */
+    if (strcmp(c->q->d->name, "sqlite") == 0)
+        rel_sql_raw(c->q, " ESCAPE '\\'");
     *wrote = true;
     return REL_OK;
 }
