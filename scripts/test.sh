@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The test command. Builds relate twice and runs every test in each build:
+# The test command. Builds relate and runs every test in each build:
 #   build/       gcc, -Werror, optimised (catches the warnings only -O2 shows)
 #   build-asan/  clang, -Werror, AddressSanitizer + UndefinedBehaviorSanitizer + leaks
+#   build-tsan/  clang, ThreadSanitizer: only the threaded test (test_concurrency)
+#   build-fuzz/  clang, libFuzzer: each fuzz target for RELATE_FUZZ_SECONDS (default 20;
+#                scripts/fuzz.sh), counted as one test that fails on any crash or leak
 # Integration tests run on SQLite and on a private PostgreSQL 15 (scripts/pg.sh) that
-# lives only as long as this script. Ends with "N passed, N failed" over both runs and
+# lives only as long as this script. Ends with "N passed, N failed" over every run and
 # exits non-zero if anything failed to build or pass.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -41,11 +44,12 @@ build() {
   return 1
 }
 
-# run_tests DIR: ctest, adding its counts to the totals.
+# run_tests DIR [CTEST-ARGS...]: ctest, adding its counts to the totals.
 run_tests() {
   local dir=$1 log=$1/ctest.log line total fails
+  shift
   echo "== ctest in $dir"
-  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$jobs") 2>&1 | tee "$log"
+  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$jobs" "$@") 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
   if [ -n "$line" ]; then
@@ -83,7 +87,35 @@ if [ $? -lt 2 ]; then
   run_tests build-asan
 fi
 
+# ThreadSanitizer needs every object instrumented, so it is a build of its own; it
+# builds only what the threaded test needs.
+if [ ${#sanitize_cc[@]} -gt 0 ]; then
+  echo "== configure and build build-tsan (test_concurrency only)"
+  if cmake -S . -B build-tsan "${sanitize_cc[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+       -DRELATE_WERROR=ON -DRELATE_TSAN=ON -DRELATE_BUILD_TOOLS=OFF \
+       -DRELATE_BUILD_EXAMPLES=OFF -DRELATE_BUILD_BENCH=OFF &&
+     cmake --build build-tsan -j "$jobs" --target integration_test_concurrency; then
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" run_tests build-tsan -R '^test_concurrency\['
+  else
+    problems+=("build of build-tsan failed")
+    failed=$((failed + 1))
+  fi
+else
+  problems+=("no clang: the ThreadSanitizer run and the fuzzers need it")
+  failed=$((failed + 1))
+fi
+
 bash scripts/pg.sh stop
+
+# Fuzzing, bounded in time: one step, passed or failed.
+if [ ${#sanitize_cc[@]} -gt 0 ]; then
+  if bash scripts/fuzz.sh "${RELATE_FUZZ_SECONDS:-20}"; then
+    passed=$((passed + 1))
+  else
+    problems+=("fuzzing found a problem (scripts/fuzz.sh; inputs in build-fuzz/artifacts/)")
+    failed=$((failed + 1))
+  fi
+fi
 
 echo
 echo "test.sh: finished in $((SECONDS - start))s"

@@ -40,6 +40,7 @@ struct rel_db {
     /* Counters, for tests and curious callers. */
     uint64_t n_prepared;   /* statements prepared by the driver */
     uint64_t n_reused;     /* runs that reused a cached prepared statement */
+    uint64_t n_rows;       /* result rows stepped through (rel_stmt_next) */
 };
 
 /* Prepares (or reuses) sql, converts nothing (params are already what is

@@ -98,6 +98,13 @@ rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size
         return refuse_broken(err);
     if (db->tx_aborted)
         return rel_db_refuse_aborted(err);
+    /* libpq reads text parameters up to their first NUL while SQLite binds
+       every byte: refuse what the two would store differently. */
+    for (size_t i = 0; i < n; i++)
+        if (params[i].kind == REL_V_TEXT && params[i].s && memchr(params[i].s, '\0', params[i].len))
+            return rel_err(err, REL_INVALID,
+                           "parameter %zu: text cannot contain NUL bytes (U+0000); bind such "
+                           "bytes as a BLOB", i + 1);
     log_stmt(db, sql, params, n);
     rel_stmt *s = NULL;
     rel_error e;
@@ -134,6 +141,8 @@ int rel_stmt_next(rel_stmt *s, rel_error *err)
     int r = s->db->dialect->step(s->d, err);
     if (r < 0)
         after_failure(s->db, (rel_status)r, s->sql, err);
+    else if (r == REL_STEP_ROW)
+        s->db->n_rows++;
     return r;
 }
 

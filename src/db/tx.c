@@ -8,6 +8,7 @@
  * the engine refuses also rolls its level back, so a level never outlives
  * its commit or rollback. */
 #include <stdio.h>
+#include <string.h>
 
 #include "db/db.h"
 #include "util/error.h"
@@ -116,6 +117,17 @@ rel_status rel_commit(rel_db *db, rel_error *err)
 
 rel_status rel_db_atomic_begin(rel_db *db, rel_error *err)
 {
+    /* Every atomic operation writes. On SQLite a plain (deferred) BEGIN takes
+       the write lock only at the first write, and when another connection
+       wrote since this one's first read, SQLite fails at once with
+       SQLITE_BUSY without waiting (WAL snapshots; the busy timeout is not
+       used). Taking the write lock first waits for it instead. */
+    if (db && db->tx_depth == 0 && !db->tx_aborted && strcmp(db->dialect->name, "sqlite") == 0) {
+        rel_status st = rel_db_tx_control(db, "BEGIN IMMEDIATE", err);
+        if (st == REL_OK)
+            db->tx_depth++;
+        return st;
+    }
     return rel_begin(db, err);
 }
 

@@ -35,11 +35,43 @@ const char *rel_url_sqlite_path(const char *url)
     return *p ? p : NULL;
 }
 
+static int hexval(char c);
+
+/* Whether a query key is "password" once percent-decoded, as libpq will read
+   it ("pass%77ord" too), in any case. */
+static bool key_is_password(const char *k, size_t n)
+{
+    static const char want[] = "password";
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++, j++) {
+        char c = k[i];
+        if (c == '%' && i + 2 < n && hexval(k[i + 1]) >= 0 && hexval(k[i + 2]) >= 0) {
+            c = (char)(hexval(k[i + 1]) * 16 + hexval(k[i + 2]));
+            i += 2;
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a'); /* what a user meant as one, too */
+        if (j >= sizeof want - 1 || c != want[j])
+            return false;
+    }
+    return j == sizeof want - 1;
+}
+
 void rel_url_redact(rel_buf *b, const char *url)
 {
     const char *sep = strstr(url, "://");
     if (!sep) {
-        rel_buf_puts(b, url);
+        /* Not a URL relate knows ("postgres:/u:pw@h", a slash short): hide
+           everything between the scheme and an '@' that may end credentials. */
+        const char *colon = strchr(url, ':');
+        const char *at = strrchr(url, '@');
+        if (colon && at && at > colon) {
+            rel_buf_put(b, url, (size_t)(colon + 1 - url));
+            rel_buf_puts(b, "***");
+            rel_buf_puts(b, at);
+        } else {
+            rel_buf_puts(b, url);
+        }
         return;
     }
     const char *auth = sep + 3;
@@ -66,10 +98,13 @@ void rel_url_redact(rel_buf *b, const char *url)
     const char *p = q + 1;
     while (*p) {
         size_t n = strcspn(p, "&");
-        if (n >= 9 && strncmp(p, "password=", 9) == 0)
-            rel_buf_puts(b, "password=***");
-        else
+        const char *eq = memchr(p, '=', n);
+        if (eq && key_is_password(p, (size_t)(eq - p))) {
+            rel_buf_put(b, p, (size_t)(eq + 1 - p));
+            rel_buf_puts(b, "***");
+        } else {
             rel_buf_put(b, p, n);
+        }
         p += n;
         if (*p == '&')
             rel_buf_putc(b, *p++);
