@@ -8,6 +8,7 @@
 #include "query/assoc.h"
 #include "query/assoc_keys.h"
 #include "query/find.h"
+#include "query/select.h"
 #include "util/datetime.h"
 #include "util/error.h"
 
@@ -124,6 +125,24 @@ typedef enum hm_where {
     HM_OBSOLETE /* fk = source AND pk NOT IN ids */
 } hm_where;
 
+/* The rows `which` names, as a condition. */
+static void hm_where_write(rel_sql *q, const hm *h, hm_where which, const rel_keyset *ids)
+{
+    if (which == HM_LINK) {
+        rel_sql_ident(q, h->pk->a.field);
+        rel_assoc_sql_in(q, h->pk, ids);
+        return;
+    }
+    rel_sql_ident(q, h->fk->a.field);
+    rel_sql_raw(q, " = ");
+    rel_sql_param(q, h->fk->a.type, h->srcval);
+    rel_sql_raw(q, which == HM_UNLINK ? " AND " : " AND NOT (");
+    rel_sql_ident(q, h->pk->a.field);
+    rel_assoc_sql_in(q, h->pk, ids);
+    if (which == HM_OBSOLETE)
+        rel_sql_raw(q, ")");
+}
+
 static rel_status hm_update(const hm *h, hm_where which, const rel_keyset *ids, int64_t now,
                             rel_keyset *done)
 {
@@ -142,18 +161,33 @@ static rel_status hm_update(const hm *h, hm_where which, const rel_keyset *ids, 
     }
     rel_assoc_sql_touch(&q, h->t, now);
     rel_sql_raw(&q, " WHERE ");
-    if (which == HM_LINK) {
+    hm_where_write(&q, h, which, ids);
+    if (rel_db_is_postgres(h->c->db)) {
+        /* An UPDATE locks its rows in the order it finds them, which differs
+         * between statements as rows move: two over overlapping rows could
+         * each hold one the other waits for. Locking them first in key order
+         * makes every such statement queue behind the first. set's unlinking
+         * also locks the rows its linking UPDATE then takes, so that set
+         * takes all its row locks at once, in that order. */
+        rel_sql_raw(&q, " AND ");
         rel_sql_ident(&q, pk->a.field);
-        rel_assoc_sql_in(&q, pk, ids);
-    } else {
-        rel_sql_ident(&q, fk->a.field);
-        rel_sql_raw(&q, " = ");
-        rel_sql_param(&q, fk->a.type, h->srcval);
-        rel_sql_raw(&q, which == HM_UNLINK ? " AND " : " AND NOT (");
+        rel_sql_raw(&q, " IN (SELECT ");
         rel_sql_ident(&q, pk->a.field);
-        rel_assoc_sql_in(&q, pk, ids);
-        if (which == HM_OBSOLETE)
-            rel_sql_raw(&q, ")");
+        rel_sql_raw(&q, " FROM ");
+        rel_sql_ident(&q, h->t->table);
+        rel_sql_raw(&q, " WHERE ");
+        if (which == HM_OBSOLETE) {
+            rel_sql_ident(&q, fk->a.field);
+            rel_sql_raw(&q, " = ");
+            rel_sql_param(&q, fk->a.type, h->srcval);
+            rel_sql_raw(&q, " OR ");
+            hm_where_write(&q, h, HM_LINK, ids);
+        } else {
+            hm_where_write(&q, h, which, ids);
+        }
+        rel_sql_raw(&q, " ORDER BY ");
+        rel_sql_ident(&q, pk->a.field);
+        rel_sql_raw(&q, " FOR NO KEY UPDATE)");
     }
     if (done) {
         rel_sql_raw(&q, " RETURNING ");

@@ -142,7 +142,60 @@ static rel_status read_links(const rel_btm *b, const rel_assoc_ids *ids, const r
     return REL_OK;
 }
 
-/* DELETE FROM junction WHERE fk = ? AND NOT (ok IN keep): set's unlinking. */
+/* Puts the missing links in the order their targets were given (read_links
+ * finds them in the database's order); found and keep are parallel. */
+static rel_status given_order(const rel_btm *b, const rel_assoc_ids *ids, rel_arena *arena,
+                              link_state *ls)
+{
+    rel_keyset ordered;
+    rel_keyset_init(&ordered, arena);
+    for (size_t i = 0; i < ids->ids.n; i++) {
+        size_t at = rel_keyset_find(&ls->found, ids->ids.v[i]);
+        if (at == SIZE_MAX || rel_keyset_find(&ls->missing, ls->keep.v[at]) == SIZE_MAX)
+            continue;
+        if (rel_keyset_add(&ordered, ls->keep.v[at], NULL) != REL_OK)
+            return rel_err_nomem(b->c->err);
+    }
+    ls->missing = ordered;
+    return REL_OK;
+}
+
+/* On PostgreSQL a DELETE or UPDATE locks its rows in the order it finds
+ * them, which differs between statements as rows move: two over overlapping
+ * links of one source could each hold one the other waits for. These write
+ * ` AND ok IN (SELECT ok FROM junction WHERE fk = ?` ... ` ORDER BY ok FOR
+ * <lock>)` around the caller's condition, so that such statements lock the
+ * links in one order and queue behind each other instead (the links of
+ * other sources are other rows). Nothing on SQLite, one writer at a time. */
+static bool lock_links_open(rel_sql *q, const rel_btm *b)
+{
+    if (strcmp(b->c->db->dialect->name, "postgres") != 0)
+        return false;
+    rel_sql_raw(q, " AND ");
+    rel_sql_ident(q, b->ok->a.field);
+    rel_sql_raw(q, " IN (SELECT ");
+    rel_sql_ident(q, b->ok->a.field);
+    rel_sql_raw(q, " FROM ");
+    rel_sql_ident(q, b->j->table);
+    rel_sql_raw(q, " WHERE ");
+    rel_sql_ident(q, b->fk->a.field);
+    rel_sql_raw(q, " = ");
+    rel_sql_param(q, b->fk->a.type, b->srcval);
+    return true;
+}
+
+static void lock_links_close(rel_sql *q, const rel_btm *b, const char *lock)
+{
+    rel_sql_raw(q, " ORDER BY ");
+    rel_sql_ident(q, b->ok->a.field);
+    rel_sql_raw(q, " FOR ");
+    rel_sql_raw(q, lock);
+    rel_sql_raw(q, ")");
+}
+
+/* DELETE FROM junction WHERE fk = ? AND NOT (ok IN keep): set's unlinking.
+ * On PostgreSQL it locks every link of the source, the ones update_differing
+ * then changes too, so that set takes its link locks at once, in order. */
 static rel_status delete_others(const rel_btm *b, const rel_keyset *keep)
 {
     rel_sql q;
@@ -157,6 +210,8 @@ static rel_status delete_others(const rel_btm *b, const rel_keyset *keep)
     rel_sql_ident(&q, b->ok->a.field);
     rel_assoc_sql_in(&q, b->ok, keep);
     rel_sql_raw(&q, ")");
+    if (lock_links_open(&q, b))
+        lock_links_close(&q, b, "UPDATE");
     rel_status st = rel_sql_exec(b->c->db, &q, NULL, b->c->err);
     rel_sql_free(&q);
     return st;
@@ -210,6 +265,11 @@ static rel_status insert_missing(const rel_btm *b, const rel_keyset *missing,
     rel_sql_raw(&q, " WHERE ");
     rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
     rel_assoc_sql_in(&q, b->tk, missing);
+    /* In the order given, as Sequelize's bulkCreate: it shows in the ids of
+     * a junction with its own serial key. */
+    rel_sql_raw(&q, " ORDER BY ");
+    rel_sql_array_position(&q, b->tk->a.type, missing->v, missing->n, T_ALIAS(b),
+                           b->tk->a.field);
     int64_t changes = 0;
     rel_status st = rel_sql_exec(b->c->db, &q, &changes, b->c->err);
     rel_sql_free(&q);
@@ -247,6 +307,12 @@ static rel_status update_differing(const rel_btm *b, const rel_keyset *differ,
     rel_sql_raw(&q, " AND ");
     rel_sql_ident(&q, b->ok->a.field);
     rel_assoc_sql_in(&q, b->ok, differ);
+    if (lock_links_open(&q, b)) {
+        rel_sql_raw(&q, " AND ");
+        rel_sql_ident(&q, b->ok->a.field);
+        rel_assoc_sql_in(&q, b->ok, differ);
+        lock_links_close(&q, b, "NO KEY UPDATE");
+    }
     rel_status st = rel_sql_exec(b->c->db, &q, NULL, b->c->err);
     rel_sql_free(&q);
     return st;
@@ -315,6 +381,8 @@ static rel_status btm_link(rel_assoc_call *c, const rel_assoc_given *g, const re
     st = lock_source(&b);
     if (st == REL_OK && ids.ids.n)
         st = read_links(&b, &ids, through, ta, nta, &ls);
+    if (st == REL_OK && ls.missing.n)
+        st = given_order(&b, &ids, tmp, &ls);
     if (st == REL_OK && replace)
         st = delete_others(&b, &ls.keep);
     if (st == REL_OK && ls.missing.n)
@@ -337,8 +405,25 @@ rel_status rel_btm_set(rel_assoc_call *c, const rel_assoc_given *g, const rel_re
     return btm_link(c, g, through, true);
 }
 
-/* DELETE FROM junction WHERE fk = ? AND ok IN (...): by target key, or,
- * for primary-key values, through the targets' keys. One statement. */
+/* ` IN (...)`: the target keys of ids, given by target key or, for
+ * primary-key values, through the targets' keys. */
+static void removed_keys(rel_sql *q, const rel_btm *b, const rel_assoc_ids *ids)
+{
+    const rel_attr_def *idattr = &b->t->attrs[ids->attr];
+    if (ids->attr == b->tk_i) {
+        rel_assoc_sql_in(q, idattr, &ids->ids);
+        return;
+    }
+    rel_sql_raw(q, " IN (SELECT ");
+    rel_sql_column(q, T_ALIAS(b), b->tk->a.field);
+    rel_select_from(q, b->t, T_ALIAS(b));
+    rel_sql_raw(q, " WHERE ");
+    rel_sql_column(q, T_ALIAS(b), idattr->a.field);
+    rel_assoc_sql_in(q, idattr, &ids->ids);
+    rel_sql_raw(q, ")");
+}
+
+/* DELETE FROM junction WHERE fk = ? AND ok IN (...): one statement. */
 rel_status rel_btm_remove(rel_assoc_call *c, const rel_assoc_given *g)
 {
     rel_btm b;
@@ -362,17 +447,12 @@ rel_status rel_btm_remove(rel_assoc_call *c, const rel_assoc_given *g)
         rel_sql_param(&q, b.fk->a.type, b.srcval);
         rel_sql_raw(&q, " AND ");
         rel_sql_ident(&q, b.ok->a.field);
-        const rel_attr_def *idattr = &b.t->attrs[ids.attr];
-        if (ids.attr == b.tk_i) {
-            rel_assoc_sql_in(&q, idattr, &ids.ids);
-        } else {
-            rel_sql_raw(&q, " IN (SELECT ");
-            rel_sql_column(&q, T_ALIAS(&b), b.tk->a.field);
-            rel_select_from(&q, b.t, T_ALIAS(&b));
-            rel_sql_raw(&q, " WHERE ");
-            rel_sql_column(&q, T_ALIAS(&b), idattr->a.field);
-            rel_assoc_sql_in(&q, idattr, &ids.ids);
-            rel_sql_raw(&q, ")");
+        removed_keys(&q, &b, &ids);
+        if (lock_links_open(&q, &b)) {
+            rel_sql_raw(&q, " AND ");
+            rel_sql_ident(&q, b.ok->a.field);
+            removed_keys(&q, &b, &ids);
+            lock_links_close(&q, &b, "UPDATE");
         }
         st = rel_sql_exec(c->db, &q, NULL, c->err);
         rel_sql_free(&q);

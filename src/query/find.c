@@ -70,6 +70,22 @@ static rel_status plan_where(const find_plan *p, rel_sql *q, rel_find_cond_fn co
     return st;
 }
 
+/* The WHERE of a find again, on another alias of its model: the rows an
+ * order on included columns ranks (include_order.c). */
+typedef struct plan_scope {
+    const find_plan *p;
+    rel_find_cond_fn cond;
+    void *user;
+} plan_scope;
+
+static rel_status plan_scope_write(rel_sql *q, const char *alias, void *user, rel_error *err)
+{
+    const plan_scope *s = user;
+    find_plan p = *s->p;
+    p.alias = alias;
+    return plan_where(&p, q, s->cond, s->user, err);
+}
+
 static rel_status check_args(rel_db *db, const rel_model *m, const void *out, rel_error *err)
 {
     if (!db || !m || !out)
@@ -105,6 +121,13 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
         goto fail;
 
     rel_select_build(&q, m, p.alias, &p.cols);
+    if (p.include) {
+        plan_scope scope = {&p, cond, cond_user};
+        st = rel_include_order_join(&q, m, p.alias, p.include, &p.order, plan_scope_write,
+                                    &scope, err);
+        if (st != REL_OK)
+            goto fail;
+    }
     st = plan_where(&p, &q, cond, cond_user, err);
     if (st != REL_OK)
         goto fail;

@@ -399,6 +399,42 @@ static rel_status sub_order(rel_arena *arena, const rel_order *order, const rel_
     return REL_OK;
 }
 
+/* The rows an order on this node's own includes ranks: those linked to one
+ * of the parents' keys (include_order.c). */
+typedef struct node_scope {
+    const rel_assoc *a;
+    const keymap *km;
+} node_scope;
+
+static rel_status node_scope_write(rel_sql *q, const char *alias, void *user, rel_error *err)
+{
+    const node_scope *s = user;
+    const rel_assoc *a = s->a;
+    const rel_attr_def *pkey = &a->source->attrs[rel_include_parent_key(a)];
+    const rel_attr_def *ckey = a->kind == REL_BELONGS_TO_MANY
+                                   ? &a->through->attrs[rel_include_child_key(a)]
+                                   : &a->target->attrs[rel_include_child_key(a)];
+    rel_sql_raw(q, " WHERE ");
+    if (a->kind != REL_BELONGS_TO_MANY) {
+        rel_sql_column(q, alias, ckey->a.field);
+        rel_sql_in_values(q, pkey->a.type, s->km->keys, s->km->nkeys);
+        return REL_OK;
+    }
+    char *jalias = rel_include_alias(alias, a->through->name);
+    if (!jalias)
+        return rel_err_nomem(err);
+    rel_sql_column(q, alias, rel_model_attr_def(a->target, a->target_key)->a.field);
+    rel_sql_raw(q, " IN (SELECT ");
+    rel_sql_column(q, jalias, rel_model_attr_def(a->through, a->other_key)->a.field);
+    rel_select_from(q, a->through, jalias);
+    rel_sql_raw(q, " WHERE ");
+    rel_sql_column(q, jalias, ckey->a.field);
+    rel_sql_in_values(q, pkey->a.type, s->km->keys, s->km->nkeys);
+    rel_sql_raw(q, ")");
+    free(jalias);
+    return REL_OK;
+}
+
 /* One include node for parents rows[0..n): query, hand out, recurse. */
 static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
                             size_t slot_no, const rel_assoc *a, const rel_include *node,
@@ -417,6 +453,11 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     size_t *got_key = NULL;    /* their key index in km */
     size_t ngot = 0, capgot = 0;
     size_t *counts = NULL;
+    /* attributes: [] shows nothing: Sequelize leaves the association out of
+     * the row, with everything included under it (_setInclude); its where
+     * and required still filter the parents (rel_include_filter). */
+    if (node->attributes && !node->attributes[0])
+        return REL_OK;
     rel_sql_init(&q, db->dialect);
     bool km_ok = keymap_build(&km, rows, n, pkey);
 
@@ -463,6 +504,16 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     rel_select_from(&q, t, talias);
     if (btm)
         rel_include_join_junction(&q, a, talias, jalias);
+    /* The caller's items for this association order its rows; those with
+     * a path, by this node's own includes. */
+    rel_order mine;
+    st = sub_order(arena, order, a, node, &mine, err);
+    node_scope scope = {a, &km};
+    if (st == REL_OK)
+        st = rel_include_order_join(&q, t, talias, node->include, &mine, node_scope_write,
+                                    &scope, err);
+    if (st != REL_OK)
+        goto done;
     rel_sql_raw(&q, " WHERE ");
     if (btm)
         rel_sql_column(&q, jalias, j->attrs[ckey].a.field);
@@ -476,10 +527,6 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
 
     /* Order: the caller's items for this association, then its key so
      * that rows come in a stable order on both engines. */
-    rel_order mine;
-    st = sub_order(arena, order, a, node, &mine, err);
-    if (st != REL_OK)
-        goto done;
     bool wrote = false;
     st = rel_include_order_append(&q, t, talias, node->include, &mine, &wrote, err);
     if (st != REL_OK)

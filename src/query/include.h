@@ -39,13 +39,27 @@ rel_status rel_include_load(rel_db *db, rel_arena *arena, rel_record *const *row
                             const rel_model *m, const rel_include *incl, const rel_order *order,
                             rel_error *err);
 
-/* Appends " ORDER BY ..." for rows of m (table alias `alias`) whose
- * includes are incl. Items without a path are m's own columns. An item with
- * a path through included associations orders m's rows as Sequelize's one
- * joined query does: by the value it has in the row's first joined row —
- * a correlated subquery over the included rows, LEFT JOINed as Sequelize
- * joins them and ordered by the path items up to it (see include_order.c).
- * Items whose path names no association of incl are skipped. */
+/* Writes " WHERE ..." limiting the rows of a model aliased `alias` to
+ * (at least) those the query being built reads, or nothing. */
+typedef rel_status (*rel_include_scope_fn)(rel_sql *q, const char *alias, void *user,
+                                           rel_error *err);
+
+/* Ordering rows of m (table alias `alias`) whose includes are incl. Items
+ * without a path are m's own columns. An item with a path through included
+ * associations orders m's rows as Sequelize's one joined query does: by the
+ * value it has in the row's first joined row, the included rows LEFT JOINed
+ * as Sequelize joins them and ordered by the path items (see
+ * include_order.c). Items whose path names no association of incl are
+ * skipped.
+ *
+ * rel_include_order_join goes right after the FROM: it LEFT JOINs every row
+ * of m to its first joined row's values (nothing when no item has a path it
+ * can use), ranked once for the rows of m that scope (may be NULL: all)
+ * keeps. rel_include_order_append then appends " ORDER BY ..." (nothing
+ * without items; *wrote may be NULL). */
+rel_status rel_include_order_join(rel_sql *q, const rel_model *m, const char *alias,
+                                  const rel_include *incl, const rel_order *order,
+                                  rel_include_scope_fn scope, void *user, rel_error *err);
 rel_status rel_include_order_append(rel_sql *q, const rel_model *m, const char *alias,
                                     const rel_include *incl, const rel_order *order,
                                     bool *wrote, rel_error *err);

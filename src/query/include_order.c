@@ -6,20 +6,31 @@
  * organisations whose employees' greatest name is greatest (and those with
  * no employee, whose joined row has NULL there, before all: PostgreSQL sorts
  * NULL as the largest value). relate loads includes with one query per node
- * (SEMANTICS.md "Where relate differs" 4), so it orders the parents by that
- * first joined row's value directly:
+ * (SEMANTICS.md "Where relate differs" 4), so it joins each parent to the
+ * values of its first joined row, ranked once for all parents:
  *
- *   ORDER BY (SELECT "O~->Employees"."name" FROM "Organizations" AS "O~"
- *             LEFT OUTER JOIN "employees" AS "O~->Employees" ON ...
- *             WHERE "O~"."id" = "O"."id"
- *             ORDER BY "O~->Employees"."name" DESC LIMIT 1) DESC
+ *   FROM "Organizations" AS "O"
+ *   LEFT OUTER JOIN (SELECT "O->~"."id" AS "~k",
+ *                           "O->~->Employees"."name" AS "~v0",
+ *                           ROW_NUMBER() OVER (PARTITION BY "O->~"."id"
+ *                             ORDER BY "O->~->Employees"."name" DESC) AS "~n"
+ *                    FROM "Organizations" AS "O->~"
+ *                    LEFT OUTER JOIN "employees" AS "O->~->Employees" ON ...
+ *                    WHERE <the parents' own conditions>) AS "O->~first"
+ *     ON "O->~first"."~k" = "O"."id" AND "O->~first"."~n" = 1
+ *   ... ORDER BY "O->~first"."~v0" DESC
  *
- * For the k-th item, the subquery joins the included nodes on the paths of
- * the items up to k and sorts by those items: the parent's own columns are
- * the same on all its joined rows, and nodes off those paths only repeat
- * rows, so the first joined row's value is the same as in Sequelize's join. */
+ * The ranked rows join the included nodes on the paths of the items and sort
+ * by those items in turn: the parent's own columns are the same on all its
+ * joined rows, and a node that only later items go through repeats the rows
+ * an earlier item sees without changing their values, so the first row's
+ * value of each item is the one it has in Sequelize's first joined row. The
+ * cost is one pass over the parents and their included rows, where a
+ * subquery per parent would read the included rows once per parent (their
+ * linking columns have no index). */
 #include "query/include.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +75,40 @@ static bool resolve_path(const rel_model *m, const rel_include *incl, const rel_
         incl = found->include;
     }
     return true;
+}
+
+/* Which items order m's rows through included rows: those whose path
+ * resolves, before any item on m's primary key (after it the order is
+ * total and they would change nothing), when m has a single primary key to
+ * join the ranked rows by. paths[i].n is 0 for the others. */
+typedef struct order_plan {
+    path_nodes *paths;
+    size_t nused;
+} order_plan;
+
+static rel_status plan_build(const rel_model *m, const rel_include *incl, const rel_order *order,
+                             order_plan *p, rel_error *err)
+{
+    p->paths = NULL;
+    p->nused = 0;
+    if (!order || !order->n || m->pk < 0)
+        return REL_OK;
+    p->paths = calloc(order->n, sizeof *p->paths);
+    if (!p->paths)
+        return rel_err_nomem(err);
+    for (size_t i = 0; i < order->n; i++) {
+        const rel_order_item *it = &order->items[i];
+        if (!it->npath) {
+            if (strcmp(it->attr, m->attrs[m->pk].a.name) == 0)
+                break;
+            continue;
+        }
+        if (resolve_path(m, incl, it, &p->paths[i]))
+            p->nused++;
+        else
+            p->paths[i].n = 0;
+    }
+    return REL_OK;
 }
 
 static bool marked(const rel_include *const *set, size_t n, const rel_include *node)
@@ -149,61 +194,100 @@ static rel_status item_column(rel_sql *q, const char *base, const path_nodes *pn
     return REL_OK;
 }
 
-/* The subquery giving item k's value in the first joined row of the row of
- * m aliased `alias`. */
-static rel_status first_joined_value(rel_sql *q, const rel_model *m, const char *alias,
-                                     const rel_include *incl, const rel_order *order, size_t k,
-                                     rel_error *err)
+/* "~v<i>": the column of the ranked rows holding item i's value. */
+static void value_name(char *buf, size_t size, size_t i)
 {
-    rel_status st = REL_OK;
+    snprintf(buf, size, "~v%zu", i);
+}
+
+/* The ranked rows of the plan's items: every row of m aliased `base` (as
+ * scope limits them) with its first joined row's values. */
+static rel_status ranked_rows(rel_sql *q, const rel_model *m, const char *base,
+                              const rel_include *incl, const rel_order *order,
+                              const order_plan *p, rel_include_scope_fn scope, void *user,
+                              rel_error *err)
+{
     const rel_attr_def *pk = &m->attrs[m->pk];
-    const rel_include **set = calloc((k + 1) * MAX_PATH, sizeof *set);
-    path_nodes *paths = calloc(k + 1, sizeof *paths);
-    bool *used = calloc(k + 1, sizeof *used);
-    char *base = rel_include_alias(alias, "~");
+    const rel_include **set = calloc(order->n * MAX_PATH, sizeof *set);
     size_t nset = 0;
-    if (!set || !paths || !used || !base) {
-        st = rel_err_nomem(err);
-        goto done;
-    }
-    for (size_t i = 0; i <= k; i++) {
-        const rel_order_item *it = &order->items[i];
-        if (!it->npath || !resolve_path(m, incl, it, &paths[i]))
-            continue;
-        used[i] = true;
-        for (size_t p = 0; p < paths[i].n; p++)
-            if (!marked(set, nset, paths[i].node[p]))
-                set[nset++] = paths[i].node[p];
-    }
+    if (!set)
+        return rel_err_nomem(err);
+    for (size_t i = 0; i < order->n; i++)
+        for (size_t s = 0; s < p->paths[i].n; s++)
+            if (!marked(set, nset, p->paths[i].node[s]))
+                set[nset++] = p->paths[i].node[s];
+    rel_status st = REL_OK;
+    char name[32];
     rel_sql_raw(q, "(SELECT ");
-    st = item_column(q, base, &paths[k], &order->items[k], err);
-    if (st != REL_OK)
-        goto done;
-    rel_select_from(q, m, base);
-    st = join_marked(q, m, base, incl, set, nset, err);
-    if (st != REL_OK)
-        goto done;
-    rel_sql_raw(q, " WHERE ");
     rel_sql_column(q, base, pk->a.field);
-    rel_sql_raw(q, " = ");
-    rel_sql_column(q, alias, pk->a.field);
+    rel_sql_raw(q, " AS ");
+    rel_sql_ident(q, "~k");
+    for (size_t i = 0; i < order->n && st == REL_OK; i++) {
+        if (!p->paths[i].n)
+            continue;
+        rel_sql_raw(q, ", ");
+        st = item_column(q, base, &p->paths[i], &order->items[i], err);
+        rel_sql_raw(q, " AS ");
+        value_name(name, sizeof name, i);
+        rel_sql_ident(q, name);
+    }
+    if (st != REL_OK)
+        goto done;
+    rel_sql_raw(q, ", ROW_NUMBER() OVER (PARTITION BY ");
+    rel_sql_column(q, base, pk->a.field);
     const char *sep = " ORDER BY ";
-    for (size_t i = 0; i <= k; i++) {
-        if (!used[i])
+    for (size_t i = 0; i < order->n && st == REL_OK; i++) {
+        if (!p->paths[i].n)
             continue;
         rel_sql_raw(q, sep);
         sep = ", ";
-        st = item_column(q, base, &paths[i], &order->items[i], err);
-        if (st != REL_OK)
-            goto done;
+        st = item_column(q, base, &p->paths[i], &order->items[i], err);
         rel_order_dir_append(q, order->items[i].dir);
     }
-    rel_sql_raw(q, " LIMIT 1)");
+    if (st != REL_OK)
+        goto done;
+    rel_sql_raw(q, ") AS ");
+    rel_sql_ident(q, "~n");
+    rel_select_from(q, m, base);
+    st = join_marked(q, m, base, incl, set, nset, err);
+    if (st == REL_OK && scope)
+        st = scope(q, base, user, err);
+    rel_sql_raw(q, ")");
 done:
     free(set);
-    free(paths);
-    free(used);
+    return st;
+}
+
+rel_status rel_include_order_join(rel_sql *q, const rel_model *m, const char *alias,
+                                  const rel_include *incl, const rel_order *order,
+                                  rel_include_scope_fn scope, void *user, rel_error *err)
+{
+    order_plan p;
+    rel_status st = plan_build(m, incl, order, &p, err);
+    if (st != REL_OK || !p.nused)
+        goto done;
+    const rel_attr_def *pk = &m->attrs[m->pk];
+    char *base = rel_include_alias(alias, "~");
+    char *first = rel_include_alias(alias, "~first");
+    if (!base || !first) {
+        st = rel_err_nomem(err);
+    } else {
+        rel_sql_raw(q, " LEFT OUTER JOIN ");
+        st = ranked_rows(q, m, base, incl, order, &p, scope, user, err);
+        rel_sql_raw(q, " AS ");
+        rel_sql_ident(q, first);
+        rel_sql_raw(q, " ON ");
+        rel_sql_column(q, first, "~k");
+        rel_sql_raw(q, " = ");
+        rel_sql_column(q, alias, pk->a.field);
+        rel_sql_raw(q, " AND ");
+        rel_sql_column(q, first, "~n");
+        rel_sql_raw(q, " = 1");
+    }
     free(base);
+    free(first);
+done:
+    free(p.paths);
     return st;
 }
 
@@ -211,35 +295,36 @@ rel_status rel_include_order_append(rel_sql *q, const rel_model *m, const char *
                                     const rel_include *incl, const rel_order *order,
                                     bool *wrote, rel_error *err)
 {
-    bool any = false, by_pk = false;
+    bool any = false;
     if (wrote)
         *wrote = false;
-    for (size_t i = 0; order && i < order->n; i++) {
+    order_plan p;
+    rel_status st = plan_build(m, incl, order, &p, err);
+    char *first = NULL;
+    if (st == REL_OK && p.nused && !(first = rel_include_alias(alias, "~first")))
+        st = rel_err_nomem(err);
+    char name[32];
+    for (size_t i = 0; st == REL_OK && order && i < order->n; i++) {
         const rel_order_item *it = &order->items[i];
-        path_nodes pn;
-        rel_status st;
         if (it->npath) {
-            /* Another level's item, or one this row cannot be correlated by
-             * (no single primary key): the rows keep the other items' order.
-             * Once sorted by the primary key the order is total: a later
-             * item changes nothing, and its subquery would run per row. */
-            if (m->pk < 0 || by_pk || !resolve_path(m, incl, it, &pn))
+            /* Another level's item, one this row cannot be joined by (no
+             * single primary key), or one after the primary key: the rows
+             * keep the other items' order. */
+            if (!p.paths || !p.paths[i].n)
                 continue;
             rel_sql_raw(q, any ? ", " : " ORDER BY ");
-            st = first_joined_value(q, m, alias, incl, order, i, err);
-            if (st == REL_OK)
-                rel_order_dir_append(q, it->dir);
+            value_name(name, sizeof name, i);
+            rel_sql_column(q, first, name);
+            rel_order_dir_append(q, it->dir);
         } else {
             rel_sql_raw(q, any ? ", " : " ORDER BY ");
             st = rel_order_item_append(q, m, alias, it, err);
-            if (m->pk >= 0 && strcmp(it->attr, m->attrs[m->pk].a.name) == 0)
-                by_pk = true;
         }
-        if (st != REL_OK)
-            return st;
         any = true;
     }
-    if (wrote)
+    free(p.paths);
+    free(first);
+    if (st == REL_OK && wrote)
         *wrote = any;
-    return REL_OK;
+    return st;
 }

@@ -531,6 +531,134 @@ static void attributes_narrow_what_is_read(void **state)
     rel_result_free(res);
 }
 
+/* Author a (1..n) has books 5a-4..5a, the k-th (0..4) titled by the three
+ * digits of (37a + 11k) mod 1000, except every thousandth author, who has
+ * none. */
+static int title_key(int a, int k)
+{
+    return (37 * a + 11 * k) % 1000;
+}
+
+/* The greatest (or least) title key of author a's books; -1: none (NULL). */
+static int extreme_key(int a, bool greatest)
+{
+    if (a % 1000 == 0)
+        return -1;
+    int best = title_key(a, 0);
+    for (int k = 1; k < 5; k++)
+        if (greatest ? title_key(a, k) > best : title_key(a, k) < best)
+            best = title_key(a, k);
+    return best;
+}
+
+static int greatest_key(int a)
+{
+    return extreme_key(a, true);
+}
+
+/* By greatest title descending, NULL first (as PostgreSQL sorts), then id. */
+static int by_greatest_title_desc(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    int ka = greatest_key(a), kb = greatest_key(b);
+    if (ka != kb)
+        return ka < 0 ? -1 : kb < 0 ? 1 : kb - ka;
+    return a - b;
+}
+
+static void order_by_included_column_at_scale(void **state)
+{
+    enum { N = 10000 };
+    fixture *f = *state;
+    char sql[2048], from[512];
+    snprintf(from, sizeof from,
+             is_pg() ? "generate_series(1, %d) AS s(i)"
+                     : "(WITH RECURSIVE s(i) AS "
+                       "(SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %d) SELECT i FROM s) AS s",
+             5 * N);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO \"Authors\" (\"id\", \"name\") SELECT i, 'a' || i FROM %s WHERE i <= %d;"
+             "INSERT INTO \"Books\" (\"id\", \"title\", \"AuthorId\") SELECT i, "
+             "substr(CAST(1000 + (37 * ((i + 4) / 5) + 11 * ((i - 1) %% 5)) %% 1000 AS TEXT), 2), "
+             "(i + 4) / 5 FROM %s WHERE ((i + 4) / 5) %% 1000 <> 0;",
+             from, N, from);
+    assert_int_equal(test_sql_exec(f->url, sql), 0);
+
+    /* Every parent in the order Sequelize's joined query gives: the ten
+     * without books first (NULL is the greatest), then by greatest title. */
+    int *expected = malloc(N * sizeof *expected);
+    assert_non_null(expected);
+    for (int i = 0; i < N; i++)
+        expected[i] = i + 1;
+    qsort(expected, N, sizeof *expected, by_greatest_title_desc);
+    rel_result *res = NULL;
+    run r = find(f, f->author,
+                 &(rel_find_opts){.include = INCL({.association = "Books"}),
+                                  .order = "[[\"Books\",\"title\",\"DESC\"],[\"id\",\"ASC\"]]"},
+                 &res);
+    assert_int_equal(r.statements, 2);
+    assert_int_equal(rel_result_count(res), N);
+    assert_int_equal(r.rows_returned, N + 5 * (N - N / 1000));
+    for (int i = 0; i < N; i++)
+        if (rel_get_int(rel_result_row(res, (size_t)i), "id") != expected[i])
+            fail_msg("row %d is author %lld, expected %d", i,
+                     (long long)rel_get_int(rel_result_row(res, (size_t)i), "id"), expected[i]);
+    /* Spot rows: author 1000 (no book) first, then 10000; the greatest
+     * title is 999, first held by author 27 (37 * 27 = 999). */
+    assert_int_equal(rel_get_int(rel_result_row(res, 0), "id"), 1000);
+    assert_int_equal(rel_get_int(rel_result_row(res, 9), "id"), 10000);
+    assert_int_equal(rel_get_many_count(rel_result_row(res, 9), "Books"), 0);
+    rel_record *top = rel_result_row(res, 10);
+    assert_int_equal(rel_get_int(top, "id"), 27);
+    assert_int_equal(rel_get_many_count(top, "Books"), 5);
+    /* Its books in the same order: 999, 043, 032, 021, 010. */
+    assert_string_equal(rel_get_text(rel_get_many_at(top, "Books", 0), "title"), "999");
+    assert_string_equal(rel_get_text(rel_get_many_at(top, "Books", 1), "title"), "043");
+    assert_string_equal(rel_get_text(rel_get_many_at(top, "Books", 4), "title"), "010");
+    rel_result_free(res);
+
+    /* Ascending: NULL last; a page at the end holds authors without books. */
+    r = find(f, f->author,
+             &(rel_find_opts){.include = INCL({.association = "Books"}),
+                              .order = "[[\"Books\",\"title\",\"ASC\"],[\"id\",\"DESC\"]]",
+                              .limit = 3,
+                              .offset = N - 3},
+             &res);
+    assert_int_equal(rel_result_count(res), 3);
+    assert_int_equal(rel_get_int(rel_result_row(res, 0), "id"), 3000);
+    assert_int_equal(rel_get_int(rel_result_row(res, 2), "id"), 1000);
+    rel_result_free(res);
+
+    /* Ascending, a parent sits where its least title does: first comes the
+     * greatest id among those with the least one. With a where, only the
+     * parents it keeps. */
+    int least = -1, at = 0;
+    for (int a = 1; a <= N; a++)
+        if (extreme_key(a, false) >= 0 && (least < 0 || extreme_key(a, false) <= least)) {
+            least = extreme_key(a, false);
+            at = a;
+        }
+    r = find(f, f->author,
+             &(rel_find_opts){.include = INCL({.association = "Books"}),
+                              .order = "[[\"Books\",\"title\",\"ASC\"],[\"id\",\"DESC\"]]",
+                              .limit = 1},
+             &res);
+    assert_int_equal(rel_get_int(rel_result_row(res, 0), "id"), at);
+    rel_result_free(res);
+    r = find(f, f->author,
+             &(rel_find_opts){.include = INCL({.association = "Books"}),
+                              .where = "{\"id\":{\"between\":[20,30]}}",
+                              .order = "[[\"Books\",\"title\",\"DESC\"],[\"id\",\"ASC\"]]"},
+             &res);
+    assert_int_equal(rel_result_count(res), 11);
+    assert_int_equal(rel_get_int(rel_result_row(res, 0), "id"), 27);
+    for (size_t i = 1; i < 11; i++)
+        assert_true(greatest_key((int)rel_get_int(rel_result_row(res, i - 1), "id")) >=
+                    greatest_key((int)rel_get_int(rel_result_row(res, i), "id")));
+    rel_result_free(res);
+    free(expected);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +670,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(count_with_includes_counts_distinct_parents, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(attributes_narrow_what_is_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(order_by_included_column_at_scale, setup, teardown),
     };
     return cmocka_run_group_tests_name(is_pg() ? "include_plan[postgres]" : "include_plan[sqlite]",
                                        tests, NULL, NULL);
