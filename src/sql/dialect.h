@@ -51,6 +51,11 @@ typedef struct rel_dialect {
      * " IN (SELECT value FROM json_each(?))" (SQLite) or " = ANY($n::type[])"
      * (PostgreSQL) for the param_no-th placeholder. */
     void (*in_array)(rel_buf *sql, int param_no, rel_type elem_type);
+    /* The position of a value in such a list: writes the opening of an
+     * expression that the caller ends with the value's column and ")":
+     * "array_position($n::type[], " (PostgreSQL) or
+     * "(SELECT key FROM json_each(?) WHERE value = " (SQLite). */
+    void (*array_position)(rel_buf *sql, int param_no, rel_type elem_type);
     /* Encodes n canonical values of elem_type as that parameter's text (a
      * JSON array on SQLite, an array literal such as {1,2} or {"a","b\"c"}
      * on PostgreSQL), appended to scratch. False when out of memory or when

@@ -178,6 +178,11 @@ static void pg_in_array(rel_buf *sql, int param_no, rel_type elem_type)
     rel_buf_printf(sql, " = ANY($%d::%s[])", param_no, pg_array_elem(elem_type));
 }
 
+static void pg_array_position(rel_buf *sql, int param_no, rel_type elem_type)
+{
+    rel_buf_printf(sql, "array_position($%d::%s[], ", param_no, pg_array_elem(elem_type));
+}
+
 /* ------------------------------------------------------------- values */
 
 static rel_value pg_to_db(rel_type type, rel_value v, rel_buf *scratch)
@@ -714,6 +719,7 @@ const rel_dialect rel_dialect_postgres = {
     .serial_pk = "SERIAL",
     .serial_pk_is_key = false,
     .in_array = pg_in_array,
+    .array_position = pg_array_position,
     .array_param = pg_array_param,
     .to_db = pg_to_db,
     .connect = pg_connect,

@@ -107,7 +107,8 @@ void rel_sql_param(rel_sql *q, rel_type type, rel_value v)
     q->d->placeholder(&q->text, (int)(q->oom ? q->n + 1 : q->n));
 }
 
-void rel_sql_in_values(rel_sql *q, rel_type type, const rel_value *vals, size_t n)
+/* Binds n values as one array parameter; returns its placeholder number. */
+static int push_array(rel_sql *q, rel_type type, const rel_value *vals, size_t n)
 {
     rel_buf_reset(&q->scratch);
     rel_value arr = rel_null();
@@ -121,7 +122,22 @@ void rel_sql_in_values(rel_sql *q, rel_type type, const rel_value *vals, size_t 
         q->invalid = true;
     }
     push(q, own(q, arr));
-    q->d->in_array(&q->text, (int)(q->oom ? q->n + 1 : q->n), type);
+    return (int)(q->oom ? q->n + 1 : q->n);
+}
+
+void rel_sql_in_values(rel_sql *q, rel_type type, const rel_value *vals, size_t n)
+{
+    int no = push_array(q, type, vals, n);
+    q->d->in_array(&q->text, no, type);
+}
+
+void rel_sql_array_position(rel_sql *q, rel_type type, const rel_value *vals, size_t n,
+                            const char *alias, const char *column)
+{
+    int no = push_array(q, type, vals, n);
+    q->d->array_position(&q->text, no, type);
+    rel_sql_column(q, alias, column);
+    rel_sql_raw(q, ")");
 }
 
 const char *rel_sql_text(rel_sql *q)

@@ -39,6 +39,11 @@ void rel_sql_param(rel_sql *q, rel_type type, rel_value v);
  * parameter (dialect in_array/array_param), so the statement text does not
  * depend on n. */
 void rel_sql_in_values(rel_sql *q, rel_type type, const rel_value *vals, size_t n);
+/* An expression: the position of alias.column among n canonical values,
+ * bound as ONE parameter (ascending with the list's order), for an ORDER BY
+ * that keeps a given order. */
+void rel_sql_array_position(rel_sql *q, rel_type type, const rel_value *vals, size_t n,
+                            const char *alias, const char *column);
 /* NUL-terminated text ("" when empty). */
 const char *rel_sql_text(rel_sql *q);
 

@@ -75,6 +75,13 @@ static void sq_in_array(rel_buf *sql, int param_no, rel_type elem_type)
     rel_buf_puts(sql, " IN (SELECT value FROM json_each(?))");
 }
 
+static void sq_array_position(rel_buf *sql, int param_no, rel_type elem_type)
+{
+    (void)param_no;
+    (void)elem_type;
+    rel_buf_puts(sql, "(SELECT key FROM json_each(?) WHERE value = ");
+}
+
 /* ------------------------------------------------------------- values */
 
 static rel_value sq_to_db(rel_type type, rel_value v, rel_buf *scratch)
@@ -615,6 +622,7 @@ const rel_dialect rel_dialect_sqlite = {
     .serial_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
     .serial_pk_is_key = true,
     .in_array = sq_in_array,
+    .array_position = sq_array_position,
     .array_param = sq_array_param,
     .to_db = sq_to_db,
     .connect = sq_connect,
