@@ -252,7 +252,7 @@ static rel_status column(rel_buf *b, const rel_dialect *d, const rel_model *m,
     }
     if (a->default_value) {
         rel_buf lit = {0};
-        st = rel_ddl_default(&lit, d, m->name, a, &has_default, err);
+        st = rel_ddl_default_as(&lit, d, m->name, a, ad->default_literal, &has_default, err);
         if (st == REL_OK && has_default) {
             rel_buf_puts(b, " DEFAULT ");
             rel_buf_put(b, lit.data, lit.len);

@@ -41,5 +41,12 @@ void rel_ddl_list_free(rel_ddl_list *l);
  * bound parameters. */
 rel_status rel_ddl_default(rel_buf *b, const rel_dialect *d, const char *model,
                            const rel_attr *ad, bool *has, rel_error *err);
+/* The same for a default a model file wrote as a JavaScript number or string
+ * (kind): Sequelize writes numbers bare (DEFAULT 3, also on DECIMAL and
+ * STRING columns) and strings quoted (DEFAULT '3', also on INTEGER and
+ * BOOLEAN columns), FLOAT and DOUBLE always quoted. */
+rel_status rel_ddl_default_as(rel_buf *b, const rel_dialect *d, const char *model,
+                              const rel_attr *ad, rel_literal_kind kind, bool *has,
+                              rel_error *err);
 
 #endif

@@ -115,6 +115,13 @@ static bool uuid_valid(const char *s)
     return true;
 }
 
+/* A finite number as text: safe to write bare. */
+static bool is_number(const char *v, size_t n)
+{
+    double x;
+    return rel_decimal_parse(v, n, true, &x) && isfinite(x);
+}
+
 static rel_status bad(rel_error *err, const char *model, const rel_attr *ad, const char *why)
 {
     return rel_err(err, REL_INVALID, "%s.%s: default value \"%s\" is not %s", model, ad->name,
@@ -123,6 +130,13 @@ static rel_status bad(rel_error *err, const char *model, const rel_attr *ad, con
 
 rel_status rel_ddl_default(rel_buf *b, const rel_dialect *d, const char *model,
                            const rel_attr *ad, bool *has, rel_error *err)
+{
+    return rel_ddl_default_as(b, d, model, ad, REL_LITERAL_AUTO, has, err);
+}
+
+rel_status rel_ddl_default_as(rel_buf *b, const rel_dialect *d, const char *model,
+                              const rel_attr *ad, rel_literal_kind kind, bool *has,
+                              rel_error *err)
 {
     const char *v = ad->default_value;
     size_t n = v ? strlen(v) : 0;
@@ -139,7 +153,10 @@ rel_status rel_ddl_default(rel_buf *b, const rel_dialect *d, const char *model,
         bool big = ad->type == REL_BIGINT;
         if (!parse_int(v, big ? INT64_MIN : INT32_MIN, big ? INT64_MAX : INT32_MAX, &x))
             return bad(err, model, ad, tname);
-        rel_buf_printf(b, "%lld", x); /* Sequelize writes numbers bare */
+        if (kind == REL_LITERAL_STRING)
+            quote_literal(b, d, v, n);
+        else
+            rel_buf_printf(b, "%lld", x); /* Sequelize writes numbers bare */
         break;
     }
     case REL_FLOAT:
@@ -148,7 +165,12 @@ rel_status rel_ddl_default(rel_buf *b, const rel_dialect *d, const char *model,
         double x;
         if (!rel_decimal_parse(v, n, true, &x) || !isfinite(x))
             return bad(err, model, ad, "a number");
-        quote_literal(b, d, v, n); /* as Sequelize writes FLOAT and DECIMAL defaults */
+        /* FLOAT and DOUBLE always quoted (their stringify makes text);
+         * DECIMAL as the file wrote it, quoted when unknown. */
+        if (ad->type == REL_DECIMAL && kind == REL_LITERAL_NUMBER)
+            rel_buf_put(b, v, n);
+        else
+            quote_literal(b, d, v, n);
         break;
     }
     case REL_STRING:
@@ -157,10 +179,16 @@ rel_status rel_ddl_default(rel_buf *b, const rel_dialect *d, const char *model,
                      ad->length > 0 ? ad->length : 255);
             return bad(err, model, ad, tname);
         }
-        quote_literal(b, d, v, n);
+        if (kind == REL_LITERAL_NUMBER && is_number(v, n))
+            rel_buf_put(b, v, n); /* defaultValue: 5 on a STRING: DEFAULT 5 */
+        else
+            quote_literal(b, d, v, n);
         break;
     case REL_TEXT:
-        quote_literal(b, d, v, n);
+        if (kind == REL_LITERAL_NUMBER && is_number(v, n))
+            rel_buf_put(b, v, n);
+        else
+            quote_literal(b, d, v, n);
         break;
     case REL_UUID:
         if (eq_nocase(v, "UUIDV4") || eq_nocase(v, "UUIDV1"))
@@ -174,7 +202,9 @@ rel_status rel_ddl_default(rel_buf *b, const rel_dialect *d, const char *model,
         bool f = eq_nocase(v, "false") || strcmp(v, "0") == 0;
         if (!t && !f)
             return bad(err, model, ad, "a BOOLEAN (true, false, 1 or 0)");
-        if (is_pg(d))
+        if (is_pg(d) && kind == REL_LITERAL_STRING)
+            quote_literal(b, d, v, n); /* defaultValue: 'true': DEFAULT 'true' */
+        else if (is_pg(d))
             rel_buf_puts(b, t ? "true" : "false");
         else
             rel_buf_puts(b, t ? "1" : "0"); /* SQLite stores booleans as 0/1 */

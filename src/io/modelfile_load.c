@@ -367,10 +367,11 @@ static bool write_js_json(loader *L, rel_buf *b, const rel_js *v, int depth)
 /* defaultValue: a string, number or boolean as text; DataTypes.NOW, UUIDV1
  * and UUIDV4 by name; an object or array as JSON text (for JSON columns);
  * null means no default. */
-static bool load_default(loader *L, const rel_js *v, rel_attr *a)
+static bool load_default(loader *L, const rel_js *v, rel_attr *a, rel_literal_kind *kind)
 {
     rel_buf b = {0};
     bool ok = true;
+    *kind = REL_LITERAL_AUTO;
     switch (v->kind) {
     case REL_JS_NULL:
         a->default_value = NULL;
@@ -380,8 +381,10 @@ static bool load_default(loader *L, const rel_js *v, rel_attr *a)
         return true;
     case REL_JS_STRING:
         a->default_value = v->str;
+        *kind = REL_LITERAL_STRING;
         return true;
     case REL_JS_NUMBER:
+        *kind = REL_LITERAL_NUMBER;
         /* As JavaScript's String(n): 1e3 is "1000". */
         rel_json_double(&b, v->num);
         break;
@@ -458,8 +461,24 @@ static bool want_flag(loader *L, const rel_js *v, const char *option, rel_flag *
 #define REL_MF_ATTR_OPTIONS \
     "type, allowNull, unique, defaultValue, primaryKey, autoIncrement, field"
 
+/* A JSON attribute's default is a JavaScript value: a string is the JSON
+ * string (defaultValue: 'x' is "x"), as Sequelize stringifies it. */
+static void json_string_default(loader *L, rel_attr *a, rel_literal_kind *kind)
+{
+    if (a->type != REL_JSON || *kind != REL_LITERAL_STRING || !a->default_value)
+        return;
+    rel_buf b = {0};
+    rel_json_string(&b, a->default_value, strlen(a->default_value));
+    a->default_value = b.oom ? NULL : rel_arena_strdup(L->arena, rel_buf_cstr(&b));
+    if (!a->default_value)
+        L->oom = true;
+    rel_buf_free(&b);
+    *kind = REL_LITERAL_AUTO;
+}
+
 /* The long form { type: STRING, allowNull: false, ... }. */
-static void load_attr_object(loader *L, const char *name, const rel_js *v, rel_attr *a)
+static void load_attr_object(loader *L, const char *name, const rel_js *v, rel_attr *a,
+                             rel_literal_kind *kind)
 {
     bool typed = false;
     for (size_t i = 0; i < v->n; i++) {
@@ -485,7 +504,7 @@ static void load_attr_object(loader *L, const char *name, const rel_js *v, rel_a
             if (want_bool(L, x, "autoIncrement", &b))
                 a->auto_increment = b;
         } else if (strcmp(k, "defaultValue") == 0) {
-            load_default(L, x, a);
+            load_default(L, x, a, kind);
         } else if (strcmp(k, "field") == 0) {
             want_string(L, x, "field", false, &a->field);
         } else {
@@ -495,17 +514,19 @@ static void load_attr_object(loader *L, const char *name, const rel_js *v, rel_a
     }
     if (!typed)
         diag(L, v->line, v->col, "attribute '%s' has no type: write { type: STRING, ... }", name);
+    json_string_default(L, a, kind);
 }
 
 /* One attribute, shorthand (name: STRING) or long form. A type that cannot be
  * read leaves STRING in its place, so that later checks (keys naming the
  * attribute) do not report it a second time. */
-static void load_attr(loader *L, const char *name, const rel_js *v, rel_attr *a)
+static void load_attr(loader *L, const char *name, const rel_js *v, rel_attr *a,
+                      rel_literal_kind *kind)
 {
     a->name = name;
     a->type = REL_STRING;
     if (v->kind == REL_JS_OBJECT)
-        load_attr_object(L, name, v, a);
+        load_attr_object(L, name, v, a, kind);
     else if (v->kind == REL_JS_IDENT || v->kind == REL_JS_CALL)
         load_type(L, v, a);
     else
@@ -584,7 +605,8 @@ static void load_define(loader *L, const rel_mf_stmt *st, size_t index)
     }
     const rel_js *attrs = st->attrs;
     rel_attr *list = rel_arena_calloc(L->arena, attrs->n + 1, sizeof *list);
-    if (!list) {
+    rel_literal_kind *kinds = rel_arena_calloc(L->arena, attrs->n + 1, sizeof *kinds);
+    if (!list || !kinds) {
         L->oom = true;
         return;
     }
@@ -593,7 +615,8 @@ static void load_define(loader *L, const rel_mf_stmt *st, size_t index)
         /* A name written twice counts once, with its last value, as in JavaScript. */
         if (rel_js_get(attrs, attrs->keys[i]) != attrs->items[i])
             continue;
-        load_attr(L, attrs->keys[i], attrs->items[i], &list[n++]);
+        load_attr(L, attrs->keys[i], attrs->items[i], &list[n], &kinds[n]);
+        n++;
     }
     rel_model_opts opts = {0};
     load_model_options(L, st->options, &opts);
@@ -605,6 +628,9 @@ static void load_define(loader *L, const rel_mf_stmt *st, size_t index)
     }
     set_model_seq(m, index);
     rel_model_set_origin(m, L->file, st->model_line, st->model_col);
+    for (size_t i = 0; i < n; i++)
+        if (kinds[i] != REL_LITERAL_AUTO)
+            rel_model_set_attr_literal(m, list[i].name, kinds[i]);
     for (size_t i = 0; i < attrs->n; i++)
         if (rel_js_get(attrs, attrs->keys[i]) == attrs->items[i])
             rel_model_set_attr_origin(m, attrs->keys[i], L->file, attrs->key_lines[i],

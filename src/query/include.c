@@ -435,6 +435,14 @@ static rel_status node_scope_write(rel_sql *q, const char *alias, void *user, re
     return REL_OK;
 }
 
+/* Whether an order item is attribute `key` of the target itself, ascending
+ * (no direction, or ASC with any NULLS placement: a key is never NULL). */
+static bool is_key_asc(const rel_order_item *it, const char *key)
+{
+    return it->npath == 0 && strcmp(it->attr, key) == 0 &&
+           (!it->dir || strncmp(it->dir, "ASC", 3) == 0);
+}
+
 /* One include node for parents rows[0..n): query, hand out, recurse. */
 static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
                             size_t slot_no, const rel_assoc *a, const rel_include *node,
@@ -505,12 +513,20 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     if (btm)
         rel_include_join_junction(&q, a, talias, jalias);
     /* The caller's items for this association order its rows; those with
-     * a path, by this node's own includes. */
-    rel_order mine;
+     * a path, by this node's own includes. When they start with the
+     * target's key ascending, the order is (link, key) and the rest never
+     * decide (`here` drops them; deeper levels still get theirs from `mine`). */
+    rel_order mine, here;
     st = sub_order(arena, order, a, node, &mine, err);
+    const char *pk_attr = t->pk >= 0 ? t->attrs[t->pk].a.name : NULL;
+    const bool by_key =
+        st == REL_OK && pk_attr && (mine.n == 0 || is_key_asc(&mine.items[0], pk_attr));
+    here = mine;
+    if (by_key)
+        here.n = 0;
     node_scope scope = {a, &km};
     if (st == REL_OK)
-        st = rel_include_order_join(&q, t, talias, node->include, &mine, node_scope_write,
+        st = rel_include_order_join(&q, t, talias, node->include, &here, node_scope_write,
                                     &scope, err);
     if (st != REL_OK)
         goto done;
@@ -519,20 +535,47 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         rel_sql_column(&q, jalias, j->attrs[ckey].a.field);
     else
         rel_sql_column(&q, talias, t->attrs[ckey].a.field);
-    rel_sql_in_values(&q, a->source->attrs[pkey].a.type, km.keys, km.nkeys);
+    if (km.nkeys == 1 && km.keys[0].kind != REL_V_BLOB) {
+        /* One parent key (a find by primary key, a getter): `= ?` finds the
+         * same rows without the engine unpacking an array (SQLite builds a
+         * temporary b-tree for json_each's list). Blobs keep the array
+         * form, which refuses them on SQLite as before. */
+        rel_sql_raw(&q, " = ");
+        rel_sql_param(&q, a->source->attrs[pkey].a.type, km.keys[0]);
+    } else {
+        rel_sql_in_values(&q, a->source->attrs[pkey].a.type, km.keys, km.nkeys);
+    }
     const char *prefix = " AND ";
     st = rel_include_node_conditions(&q, a, node, talias, jalias, &prefix, err);
     if (st != REL_OK)
         goto done;
 
-    /* Order: the caller's items for this association, then its key so
-     * that rows come in a stable order on both engines. */
-    bool wrote = false;
-    st = rel_include_order_append(&q, t, talias, node->include, &mine, &wrote, err);
+    /* Order: the linking column first, then the caller's items for this
+     * association, then the target's key so that rows come in a stable
+     * order on both engines. Rows are handed out per parent, so only their
+     * order within one key counts, and the linking column leaves that as
+     * it was; but the engine can then read them in index order instead of
+     * sorting them all. Ordered by (link, key), a belongsToMany's junction
+     * other key stands for the target's key (the join makes them equal):
+     * the junction's primary key index holds exactly that order. */
+    rel_sql_raw(&q, " ORDER BY ");
+    if (btm)
+        rel_sql_column(&q, jalias, j->attrs[ckey].a.field);
+    else
+        rel_sql_column(&q, talias, t->attrs[ckey].a.field);
+    if (by_key) {
+        rel_sql_raw(&q, ", ");
+        if (btm && strcmp(a->target_key, pk_attr) == 0)
+            rel_sql_column(&q, jalias, rel_model_attr_def(j, a->other_key)->a.field);
+        else
+            rel_sql_column(&q, talias, t->attrs[t->pk].a.field);
+    }
+    bool wrote = true; /* the ORDER BY is open: go on with ", " */
+    st = rel_include_order_append(&q, t, talias, node->include, &here, &wrote, err);
     if (st != REL_OK)
         goto done;
-    if (t->pk >= 0) {
-        rel_sql_raw(&q, wrote ? ", " : " ORDER BY ");
+    if (!by_key && t->pk >= 0) {
+        rel_sql_raw(&q, ", ");
         rel_sql_column(&q, talias, t->attrs[t->pk].a.field);
     }
 
@@ -562,7 +605,9 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         if (st != REL_OK)
             goto done;
         rel_value kv = btm ? jr->values[ckey] : r->values[ckey];
-        size_t k = keymap_find(&km, kv);
+        /* Rows come ordered by their key: most have the previous row's. */
+        size_t k = ngot && key_equal(kv, km.keys[got_key[ngot - 1]]) ? got_key[ngot - 1]
+                                                                     : keymap_find(&km, kv);
         if (k == SIZE_MAX)
             continue;
         if (show_through) {

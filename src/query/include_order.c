@@ -295,9 +295,8 @@ rel_status rel_include_order_append(rel_sql *q, const rel_model *m, const char *
                                     const rel_include *incl, const rel_order *order,
                                     bool *wrote, rel_error *err)
 {
-    bool any = false;
-    if (wrote)
-        *wrote = false;
+    /* *wrote true on entry: an ORDER BY is already open, go on with ", ". */
+    bool any = wrote && *wrote;
     order_plan p;
     rel_status st = plan_build(m, incl, order, &p, err);
     char *first = NULL;

@@ -15,13 +15,25 @@
 
 /* ---------------------------------------------------------------- making */
 
+/* The values follow the record, aligned as a rel_value needs (not to a
+ * multiple of its size: a result holds a record per row). */
+static size_t record_head(void)
+{
+    size_t align = _Alignof(rel_value);
+    return (sizeof(rel_record) + align - 1) / align * align;
+}
+
+static size_t record_bytes(const rel_model *model)
+{
+    return record_head() + model->nattrs * (sizeof(rel_value) + 2);
+}
+
 /* The record and its three per-attribute arrays in one allocation. */
 static rel_record *record_alloc(rel_arena *arena, const rel_model *model)
 {
     size_t n = model->nattrs;
-    size_t head = (sizeof(rel_record) + sizeof(rel_value) - 1) / sizeof(rel_value) *
-                  sizeof(rel_value);
-    size_t total = head + n * sizeof(rel_value) + 2 * n;
+    size_t head = record_head();
+    size_t total = record_bytes(model);
     char *mem = rel_arena_alloc(arena, total);
     if (!mem)
         return NULL;
@@ -81,7 +93,9 @@ rel_record *rel_new(const rel_model *model)
 {
     if (!model || !model->attrs)
         return NULL;
-    rel_arena *arena = rel_arena_new(512);
+    /* Room for the record and a little text: a program may hold a million
+     * of these (bulk create); longer values take another chunk. */
+    rel_arena *arena = rel_arena_new(record_bytes(model) + 64);
     if (!arena)
         return NULL;
     rel_record *r = record_alloc(arena, model);

@@ -215,11 +215,17 @@ bool rel_fk_attach(rel_model *holder, const rel_fk_spec *spec, const char **on_d
             return false;
     }
     rel_model_reindex(holder);
-    if (!spec->constraints)
+    /* constraints: false leaves the rules unset; an explicit onDelete or
+     * onUpdate still makes REFERENCES with that rule alone, as Sequelize's
+     * addForeignKeyConstraints does for the three kinds with one key. */
+    bool explicit_rule = spec->on_delete || spec->on_update;
+    if (!spec->constraints && (spec->kind == REL_BELONGS_TO_MANY || !explicit_rule))
         return true;
 
-    const char *od = spec->on_delete ? spec->on_delete : default_on_delete(spec->kind, not_null);
-    const char *ou = spec->on_update ? spec->on_update : "CASCADE";
+    const char *od = spec->on_delete ? spec->on_delete
+                     : spec->constraints ? default_on_delete(spec->kind, not_null)
+                                         : NULL;
+    const char *ou = spec->on_update ? spec->on_update : spec->constraints ? "CASCADE" : NULL;
     if (on_delete)
         *on_delete = od;
     if (on_update)

@@ -7,7 +7,8 @@
  * NULL and are UNIQUE together unless `through: { unique: false }`. Keys
  * default to CASCADE on delete and update. A pair of opposite calls shares
  * the junction and its two columns (names adapt as in Sequelize: a side's
- * explicit name wins over the other side's default). */
+ * explicit name wins over the other side's default); its rules are per key,
+ * as Sequelize's two _injectAttributes calls leave them (see plan). */
 #include "schema/freeze.h"
 
 #include <string.h>
@@ -18,7 +19,8 @@ typedef struct btm_plan {
     const char *source_key, *target_key; /* on p->source / p->target */
     const char *key_a, *key_b;           /* junction columns for p->source / p->target */
     rel_key_opts opts_a, opts_b;
-    const char *on_delete, *on_update;
+    const char *on_delete_a, *on_update_a; /* for key_a (NULL: CASCADE) */
+    const char *on_delete_b, *on_update_b; /* for key_b */
     rel_flag constraints, unique;
 } btm_plan;
 
@@ -68,10 +70,19 @@ static bool plan(btm_plan *pl)
                 : q         ? rel_default_fk(q, pl->target_key)
                             : rel_default_other_key(p, pl->target_key);
 
-    pl->on_delete = pick2(pl, p->opts.on_delete, qo ? qo->on_delete : NULL, "onDelete");
-    pl->on_update = pick2(pl, p->opts.on_update, qo ? qo->on_update : NULL, "onUpdate");
-    pl->constraints = pick_flag2(pl, p->opts.constraints, qo ? qo->constraints : REL_DEFAULT,
-                                 "constraints");
+    /* Sequelize: the first half (when it constrains) sets both keys' rules
+     * to its own; the second (when it constrains) then sets its foreign key
+     * (key_b) to its own rule if it gives one, and the other key only if the
+     * first left it unset. So there is a constraint unless both halves say
+     * constraints: false, and no two rules can contradict. */
+    bool pc = p->opts.constraints != REL_NO, qc = q && qo->constraints != REL_NO;
+    const char *pd = pc ? p->opts.on_delete : NULL, *pu = pc ? p->opts.on_update : NULL;
+    const char *qd = qc ? qo->on_delete : NULL, *qu = qc ? qo->on_update : NULL;
+    pl->on_delete_a = pc ? pd : qd;
+    pl->on_update_a = pc ? pu : qu;
+    pl->on_delete_b = qd ? qd : pd;
+    pl->on_update_b = qu ? qu : pu;
+    pl->constraints = pc || qc ? REL_YES : REL_NO;
     pl->unique = pick_flag2(pl, p->opts.through_unique,
                             qo ? qo->through_unique : REL_DEFAULT, "through unique");
     if (!pl->key_a || !pl->key_b)
@@ -166,8 +177,8 @@ bool rel_junction_resolve(rel_assoc *a)
     sa.key_model = a->source;
     sa.key_attr = pl.source_key;
     sa.constraints = pl.constraints != REL_NO;
-    sa.on_delete = pl.on_delete;
-    sa.on_update = pl.on_update;
+    sa.on_delete = pl.on_delete_a;
+    sa.on_update = pl.on_update_a;
     sa.kind = REL_BELONGS_TO_MANY;
     sa.junction = true;
     sa.primary_key = !own_pk;
@@ -177,9 +188,11 @@ bool rel_junction_resolve(rel_assoc *a)
     sb.opts = pl.opts_b;
     sb.key_model = a->target;
     sb.key_attr = pl.target_key;
+    sb.on_delete = pl.on_delete_b;
+    sb.on_update = pl.on_update_b;
 
-    const char *od = NULL, *ou = NULL;
-    if (!rel_fk_attach(j, &sa, &od, &ou) || !rel_fk_attach(j, &sb, NULL, NULL))
+    const char *od = NULL, *ou = NULL, *od_b = NULL, *ou_b = NULL;
+    if (!rel_fk_attach(j, &sa, &od, &ou) || !rel_fk_attach(j, &sb, &od_b, &ou_b))
         return false;
     if (own_pk && pl.unique != REL_NO) {
         j->unique_pair[0] = pl.key_a;
@@ -190,6 +203,6 @@ bool rel_junction_resolve(rel_assoc *a)
 
     set_result(a, j, pl.key_a, pl.key_b, pl.source_key, pl.target_key, &pl, od, ou);
     if (pl.q)
-        set_result(pl.q, j, pl.key_b, pl.key_a, pl.target_key, pl.source_key, &pl, od, ou);
+        set_result(pl.q, j, pl.key_b, pl.key_a, pl.target_key, pl.source_key, &pl, od_b, ou_b);
     return true;
 }

@@ -104,6 +104,7 @@ static bool push_defined(rel_model *m, size_t i)
     d.a = m->defined[i];
     d.declared_null = d.a.allow_null;
     d.origin = m->defined_origin[i].file ? m->defined_origin[i] : m->origin;
+    d.default_literal = m->defined_literal ? m->defined_literal[i] : REL_LITERAL_AUTO;
     /* Primary keys are NOT NULL; anything else allows NULL unless told. */
     if (d.a.primary_key)
         d.a.allow_null = REL_NO;

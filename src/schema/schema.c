@@ -62,7 +62,8 @@ static bool copy_attrs(rel_schema *s, rel_model *m, const rel_attr *attrs)
     m->ndefined = n;
     m->defined = rel_arena_calloc(s->arena, n ? n : 1, sizeof *m->defined);
     m->defined_origin = rel_arena_calloc(s->arena, n ? n : 1, sizeof *m->defined_origin);
-    if (!m->defined || !m->defined_origin)
+    m->defined_literal = rel_arena_calloc(s->arena, n ? n : 1, sizeof *m->defined_literal);
+    if (!m->defined || !m->defined_origin || !m->defined_literal)
         return false;
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
@@ -178,6 +179,17 @@ void rel_model_set_attr_origin(rel_model *m, const char *attr, const char *file,
     for (size_t i = 0; i < m->ndefined; i++)
         if (strcmp(m->defined[i].name, attr) == 0) {
             set_origin(m->schema, &m->defined_origin[i], file, line, col);
+            return;
+        }
+}
+
+void rel_model_set_attr_literal(rel_model *m, const char *attr, rel_literal_kind kind)
+{
+    if (!m || !attr || m->schema->frozen)
+        return;
+    for (size_t i = 0; i < m->ndefined; i++)
+        if (strcmp(m->defined[i].name, attr) == 0) {
+            m->defined_literal[i] = kind;
             return;
         }
 }

@@ -20,6 +20,15 @@ typedef enum rel_attr_role {
     REL_ROLE_FOREIGN_KEY   /* added (or adopted) by an association */
 } rel_attr_role;
 
+/* How a model file wrote a default value: Sequelize's DDL literal follows
+ * the JavaScript value (defaultValue: 3 gives DEFAULT 3 on a DECIMAL,
+ * defaultValue: '3' gives DEFAULT '3'). C callers give text: AUTO. */
+typedef enum rel_literal_kind {
+    REL_LITERAL_AUTO = 0,
+    REL_LITERAL_NUMBER,
+    REL_LITERAL_STRING
+} rel_literal_kind;
+
 /* One attribute after freeze. `a` is the public view: a.name, a.type, a.field
  * (always the resolved column name after freeze), a.allow_null (REL_YES/REL_NO
  * after freeze), ... */
@@ -42,6 +51,7 @@ typedef struct rel_attr_def {
      * REL_NO for every primary key). */
     rel_flag declared_null;
     const rel_assoc *added_by; /* association that added this FK; NULL if user-defined */
+    rel_literal_kind default_literal; /* how default_value was written */
 } rel_attr_def;
 
 struct rel_model {
@@ -55,6 +65,7 @@ struct rel_model {
     /* As defined (before freeze). */
     rel_attr *defined;          /* copies of the caller's attrs */
     rel_origin *defined_origin; /* per defined attribute (file NULL when unknown) */
+    rel_literal_kind *defined_literal; /* per defined attribute: its default's kind */
     size_t ndefined;
 
     /* After freeze, in Sequelize's column order: primary key first when it
@@ -142,5 +153,7 @@ void rel_assoc_set_origin(rel_assoc *a, const char *file, int line, int col);
  * (otherwise at the model). Unknown attributes are ignored. */
 void rel_model_set_attr_origin(rel_model *m, const char *attr, const char *file, int line,
                                int col);
+/* How a model file wrote an attribute's default value (see rel_literal_kind). */
+void rel_model_set_attr_literal(rel_model *m, const char *attr, rel_literal_kind kind);
 
 #endif

@@ -16,16 +16,25 @@ const rel_dialect *rel_dialect_by_name(const char *name)
 
 void rel_dialect_quote_ident(rel_buf *b, const char *ident)
 {
-    rel_buf_putc(b, '"');
-    for (const char *p = ident; *p; p++) {
-        const char *q = strchr(p, '"');
-        if (!q) {
-            rel_buf_puts(b, p);
-            break;
+    /* One reserve and a copy: identifiers are written for every statement. */
+    size_t n = strlen(ident), quotes = 0;
+    for (const char *p = ident; (p = strchr(p, '"')) != NULL; p++)
+        quotes++;
+    if (!rel_buf_reserve(b, n + quotes + 2))
+        return;
+    char *w = b->data + b->len;
+    *w++ = '"';
+    if (!quotes) {
+        memcpy(w, ident, n);
+        w += n;
+    } else {
+        for (const char *p = ident; *p; p++) {
+            *w++ = *p;
+            if (*p == '"')
+                *w++ = '"';
         }
-        rel_buf_put(b, p, (size_t)(q - p) + 1);
-        rel_buf_putc(b, '"');
-        p = q;
     }
-    rel_buf_putc(b, '"');
+    *w++ = '"';
+    *w = '\0';
+    b->len = (size_t)(w - b->data);
 }

@@ -104,6 +104,19 @@ static bool pg_parse_double(const char *t, double *out)
 
 static bool pg_parse_i64(const char *t, int64_t *out)
 {
+    /* The server writes integers as -?digits: read those by hand (at most
+     * 18 digits cannot overflow), anything else as strtoll does. */
+    const char *p = t + (*t == '-');
+    uint64_t u = 0;
+    int nd = 0;
+    while (*p >= '0' && *p <= '9' && nd < 19) {
+        u = u * 10 + (uint64_t)(*p++ - '0');
+        nd++;
+    }
+    if (!*p && nd > 0 && nd <= 18) {
+        *out = *t == '-' ? -(int64_t)u : (int64_t)u;
+        return true;
+    }
     if (!*t)
         return false;
     errno = 0;
@@ -608,7 +621,8 @@ static rel_status pg_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
         return REL_OK;
     const char *t = PQgetvalue(s->res, s->row, col);
     size_t n = (size_t)PQgetlength(s->res, s->row, col);
-    Oid oid = PQftype(s->res, col);
+    /* The column's type matters only when the caller gives none, or for bytes. */
+    Oid oid = type == REL_TYPE_NONE || type == REL_BLOB ? PQftype(s->res, col) : 0;
 
     if (type == REL_TYPE_NONE) {
         switch (oid) {

@@ -202,7 +202,12 @@ static rel_status sq_connect(const char *url, rel_conn **out, rel_error *err)
     if (!c)
         return rel_err_nomem(err);
     rel_status st = REL_OK;
-    int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* NOMUTEX: a rel_db is used by one thread at a time (relate.h), so the
+     * connection's own mutex, taken by every sqlite3_column_* call, only
+     * costs time. */
+    int rc = sqlite3_open_v2(path, &c->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
     if (rc != SQLITE_OK) {
         if (!c->db) {
             st = rel_err_nomem(err);

@@ -211,17 +211,24 @@ static rel_status membership(wctx *c, const rel_attr_def *a, const char *op, con
         }
         vals[k++] = val;
     }
-    if (negate && has_null) {
-        /* x NOT IN (..., NULL) is never true. */
-        rel_sql_raw(c->q, "1 = 0");
+    /* As Sequelize's x IN (...) / x NOT IN (...), NULL included: three-valued,
+     * so that a NOT around it keeps out what it keeps out. in [] is
+     * x IN (NULL), never true and never false. */
+    if (negate)
+        rel_sql_raw(c->q, "NOT (");
+    if (k == 0) {
+        column(c, a);
+        rel_sql_raw(c->q, " IN (NULL)");
     } else {
-        if (negate)
-            rel_sql_raw(c->q, "NOT (");
+        if (has_null)
+            rel_sql_raw(c->q, "(");
         column(c, a);
         rel_sql_in_values(c->q, a->a.type, vals, k);
-        if (negate)
-            rel_sql_raw(c->q, ")");
+        if (has_null)
+            rel_sql_raw(c->q, " OR NULL)");
     }
+    if (negate)
+        rel_sql_raw(c->q, ")");
     *wrote = true;
 done:
     if (vals != stack)
@@ -489,7 +496,12 @@ static rel_status w_pair(wctx *c, const char *key, const json_t *v, bool *wrote)
     if (strcmp(key, "and") == 0) {
         st = w_logic(c, key, v, " AND ", wrote);
     } else if (strcmp(key, "or") == 0) {
+        /* An or of nothing matches nothing (Sequelize: 0 = 1). */
         st = w_logic(c, key, v, " OR ", wrote);
+        if (st == REL_OK && !*wrote) {
+            rel_sql_raw(c->q, "0 = 1");
+            *wrote = true;
+        }
     } else if (strcmp(key, "not") == 0) {
         size_t start = text_len(c);
         bool w = false;
@@ -498,10 +510,12 @@ static rel_status w_pair(wctx *c, const char *key, const json_t *v, bool *wrote)
         if (st == REL_OK) {
             if (w) {
                 rel_sql_raw(c->q, ")");
-                *wrote = true;
             } else {
+                /* Not of no restriction matches nothing (Sequelize: 0 = 1). */
                 truncate_text(c, start);
+                rel_sql_raw(c->q, "0 = 1");
             }
+            *wrote = true;
         }
     } else {
         int i = rel_model_attr_index(c->m, key);

@@ -564,8 +564,11 @@ static char *sqlite_type(const json_t *col, const rel_model *m)
     const char *field = json_string_value(json_object_get(col, "column_name"));
     if (strcmp(udt, "int4") == 0)
         return strdup("INTEGER");
-    if (strcmp(udt, "int8") == 0)
-        return strdup(json_is_string(json_object_get(col, "column_default")) ? "INTEGER" : "BIGINT");
+    if (strcmp(udt, "int8") == 0) {
+        /* BIGSERIAL: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT */
+        const char *def = json_string_value(json_object_get(col, "column_default"));
+        return strdup(def && strncmp(def, "nextval(", 8) == 0 ? "INTEGER" : "BIGINT");
+    }
     if (strcmp(udt, "float8") == 0) {
         for (size_t i = 0; m && i < rel_model_attr_count(m); i++) {
             const rel_attr *a = rel_model_attr_at(m, i);
@@ -574,6 +577,8 @@ static char *sqlite_type(const json_t *col, const rel_model *m)
         }
         return strdup("DOUBLE PRECISION");
     }
+    if (strcmp(udt, "numeric") == 0 && json_is_null(json_object_get(col, "numeric_precision")))
+        return strdup("DECIMAL");
     if (strcmp(udt, "numeric") == 0)
         return xfmt("DECIMAL(%lld,%lld)",
                     (long long)json_integer_value(json_object_get(col, "numeric_precision")),
@@ -589,6 +594,52 @@ static char *sqlite_type(const json_t *col, const rel_model *m)
         if (strcmp(udt, map[i][0]) == 0)
             return strdup(map[i][1]);
     return xfmt("?%s", udt);
+}
+
+/* A column default as a value, so that PostgreSQL's rendering (casts, -3
+ * as '-3'::integer, booleans as true, timestamps as '...+00') and SQLite's
+ * text of the DDL (3 or '3', 1, '... +00:00') compare: quotes dropped, ''
+ * undoubled, booleans 1/0, dates in Sequelize's SQLite form. Whether a
+ * literal was quoted is checked on PostgreSQL, where the cast shows it. */
+static json_t *lite_default(const char *type, const char *def)
+{
+    if (!def)
+        return json_null();
+    size_t n = strlen(def);
+    char *v = malloc(n + 1), *o = v;
+    if (n >= 2 && def[0] == '\'' && def[n - 1] == '\'') {
+        for (size_t i = 1; i + 1 < n; i++) {
+            *o++ = def[i];
+            if (def[i] == '\'' && def[i + 1] == '\'')
+                i++;
+        }
+        *o = '\0';
+    } else {
+        memcpy(v, def, n + 1);
+    }
+    json_t *out;
+    int64_t ms;
+    char *end = NULL;
+    double num = strtod(v, &end);
+    bool numeric = strncmp(type, "DECIMAL", 7) == 0 || strcmp(type, "FLOAT") == 0 ||
+                   strcmp(type, "DOUBLE PRECISION") == 0 || strcmp(type, "INTEGER") == 0 ||
+                   strcmp(type, "BIGINT") == 0;
+    if (numeric && *v && end && !*end && fabs(num) < 9007199254740992.0) {
+        /* 1e-07 (PostgreSQL) and 1e-7 (the DDL) are one number */
+        char text[40];
+        snprintf(text, sizeof text, "%.17g", num);
+        out = json_string(text);
+    } else if (strcmp(type, "TINYINT(1)") == 0 && (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)) {
+        out = json_string(v[0] == 't' ? "1" : "0");
+    } else if (strcmp(type, "DATETIME") == 0 && rel_datetime_parse(v, strlen(v), &ms)) {
+        char text[40];
+        rel_datetime_sqlite(ms, text);
+        out = json_string(text);
+    } else {
+        out = json_string(v);
+    }
+    free(v);
+    return out;
 }
 
 static const rel_model *model_of_table(const rel_schema *s, const char *table)
@@ -650,16 +701,16 @@ static json_t *sqlite_expected_facts(const json_t *schema, const rel_schema *rs)
             const char *def = json_string_value(json_object_get(col, "column_default"));
             bool serial = def && strncmp(def, "nextval(", 8) == 0;
             json_t *jdef = json_null();
+            char *type = sqlite_type(col, m);
             if (def && !serial) {
                 /* '7' -> 7; 'x'::character varying -> 'x' */
                 char *d = strdup(def);
                 char *cast = strstr(d, "::");
                 if (cast)
                     *cast = '\0';
-                jdef = json_string(d);
+                jdef = lite_default(type, d);
                 free(d);
             }
-            char *type = sqlite_type(col, m);
             json_array_append_new(
                 cols, json_pack("{s:s,s:s,s:o,s:o,s:b}", "column_name", cn, "type", type,
                                 "notnull",
@@ -731,7 +782,7 @@ static json_t *sqlite_actual_facts(raw *r)
                 cols, json_pack("{s:s,s:s,s:o,s:o,s:b}", "column_name", cell(info, i, 0), "type",
                                 type, "notnull",
                                 in_pk ? json_null() : json_boolean(atoi(cell(info, i, 2)) != 0),
-                                "default", def ? json_string(def) : json_null(), "autoincrement",
+                                "default", lite_default(type, def), "autoincrement",
                                 autoinc));
         }
         json_decref(info);

@@ -182,9 +182,18 @@ static void logic_and_nesting(void **state)
     WHERE("{\"age\":{\"or\":{\"lt\":26,\"eq\":null}}}", "Cy,Di");
     WHERE("{\"age\":{\"not\":{\"between\":[25,40]}}}", "Ed");
     WHERE("{\"not\":{\"or\":[{\"name\":\"Ann\"},{\"name\":\"Bo\"}]}}", "Cy,Di,Ed");
-    WHERE("{\"or\":[]}", "Ann,Bo,Cy,Di,Ed");
+    /* Sequelize: an or of nothing, and a not of no restriction, match nothing
+     * (0 = 1); an and of nothing matches everything. */
+    WHERE("{\"or\":[]}", "");
+    WHERE("{\"or\":[{}]}", "");
+    WHERE("{\"and\":[]}", "Ann,Bo,Cy,Di,Ed");
     WHERE("{\"and\":[{},{\"name\":\"Bo\"}]}", "Bo");
-    WHERE("{\"not\":{}}", "Ann,Bo,Cy,Di,Ed");
+    WHERE("{\"not\":{}}", "");
+    WHERE("{\"not\":{\"age\":{\"notIn\":[]}}}", "");
+    /* in [] is x IN (NULL): never true, and its NOT never true either. */
+    WHERE("{\"not\":{\"age\":{\"in\":[]}}}", "");
+    WHERE("{\"not\":{\"age\":{\"in\":[30,null]}}}", "");
+    WHERE("{\"not\":{\"age\":{\"notIn\":[30,null]}}}", "Ann");
 }
 
 static void statements_do_not_grow_with_lists(void **state)

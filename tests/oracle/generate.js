@@ -530,7 +530,15 @@ async function main() {
   if (!only.length || only.includes('errors')) await runErrors();
 }
 
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
-  process.exit(1);
-});
+/* Run as a script; required (by difftest.js), it only lends its helpers. */
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exit(1);
+  });
+}
+
+module.exports = {
+  PG, FIXED_TIMESTAMP, pretty, evalModelFile, toFindOptions, toValues, runStep,
+  freshDatabase, dropDatabase, qi, normalizeTimestamps, dumpSchema, dumpTables, newSequelize,
+};
