@@ -100,6 +100,10 @@ typedef enum rel_type {
     REL_JSON
 } rel_type;
 
+/* The type's Sequelize name ("STRING", "DATEONLY", ...); "(no type)" for
+   REL_TYPE_NONE or an unknown value. Never NULL. */
+const char *rel_type_name(rel_type type);
+
 /* One attribute (column) of a model. Arrays of these end with a zeroed entry. */
 typedef struct rel_attr {
     const char *name;       /* attribute name: the JSON key and the default column */

@@ -36,27 +36,6 @@ static bool eq_nocase(const char *a, const char *b)
     return *a == *b;
 }
 
-static const char *type_name(rel_type t)
-{
-    switch (t) {
-    case REL_INTEGER: return "INTEGER";
-    case REL_BIGINT: return "BIGINT";
-    case REL_FLOAT: return "FLOAT";
-    case REL_DOUBLE: return "DOUBLE";
-    case REL_DECIMAL: return "DECIMAL";
-    case REL_STRING: return "STRING";
-    case REL_TEXT: return "TEXT";
-    case REL_BOOLEAN: return "BOOLEAN";
-    case REL_DATE: return "DATE";
-    case REL_DATEONLY: return "DATEONLY";
-    case REL_UUID: return "UUID";
-    case REL_BLOB: return "BLOB";
-    case REL_JSON: return "JSON";
-    case REL_TYPE_NONE: break;
-    }
-    return "(no type)";
-}
-
 /* 'text' (or E'text' on PostgreSQL when it holds a backslash). */
 static void quote_literal(rel_buf *b, const rel_dialect *d, const char *s, size_t n)
 {
@@ -141,7 +120,7 @@ rel_status rel_ddl_default_as(rel_buf *b, const rel_dialect *d, const char *mode
     const char *v = ad->default_value;
     size_t n = v ? strlen(v) : 0;
     char tname[64];
-    snprintf(tname, sizeof tname, "a valid %s", type_name(ad->type));
+    snprintf(tname, sizeof tname, "a valid %s", rel_type_name(ad->type));
     *has = false;
     if (!v)
         return REL_OK;

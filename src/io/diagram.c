@@ -19,27 +19,6 @@ bool rel_diagram_format_by_name(const char *name, rel_diagram_format *out)
 
 /* ---------------------------------------------------------------- shared */
 
-static const char *type_word(rel_type t)
-{
-    switch (t) {
-    case REL_INTEGER: return "INTEGER";
-    case REL_BIGINT: return "BIGINT";
-    case REL_FLOAT: return "FLOAT";
-    case REL_DOUBLE: return "DOUBLE";
-    case REL_DECIMAL: return "DECIMAL";
-    case REL_STRING: return "STRING";
-    case REL_TEXT: return "TEXT";
-    case REL_BOOLEAN: return "BOOLEAN";
-    case REL_DATE: return "DATE";
-    case REL_DATEONLY: return "DATEONLY";
-    case REL_UUID: return "UUID";
-    case REL_BLOB: return "BLOB";
-    case REL_JSON: return "JSON";
-    case REL_TYPE_NONE: break;
-    }
-    return "UNKNOWN";
-}
-
 /* Sequelize's spelling of the type: STRING, STRING(100), DECIMAL(10,2). */
 static void type_name(const rel_attr *a, char *out, size_t n)
 {
@@ -50,7 +29,7 @@ static void type_name(const rel_attr *a, char *out, size_t n)
     else if (a->type == REL_DECIMAL && a->length > 0)
         snprintf(out, n, "DECIMAL(%d)", a->length);
     else
-        snprintf(out, n, "%s", type_word(a->type));
+        snprintf(out, n, "%s", rel_type_name(a->type));
 }
 
 static bool is_fk(const rel_attr_def *d)
@@ -128,7 +107,7 @@ static void mm_column(rel_buf *b, const rel_attr_def *d)
     rel_buf_puts(b, "        ");
     /* A comma cannot be part of a Mermaid type: DECIMAL(10,2) goes to the comment. */
     if (strchr(type, ','))
-        rel_buf_puts(b, type_word(a->type));
+        rel_buf_puts(b, rel_type_name(a->type));
     else
         mm_word(b, type);
     rel_buf_putc(b, ' ');

@@ -162,27 +162,6 @@ rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed)
 
 /* ---------------------------------------------------------------- coercion */
 
-static const char *type_name(rel_type t)
-{
-    switch (t) {
-    case REL_INTEGER: return "INTEGER";
-    case REL_BIGINT: return "BIGINT";
-    case REL_FLOAT: return "FLOAT";
-    case REL_DOUBLE: return "DOUBLE";
-    case REL_DECIMAL: return "DECIMAL";
-    case REL_STRING: return "STRING";
-    case REL_TEXT: return "TEXT";
-    case REL_BOOLEAN: return "BOOLEAN";
-    case REL_DATE: return "DATE";
-    case REL_DATEONLY: return "DATEONLY";
-    case REL_UUID: return "UUID";
-    case REL_BLOB: return "BLOB";
-    case REL_JSON: return "JSON";
-    case REL_TYPE_NONE: break;
-    }
-    return "(no type)";
-}
-
 static const char *kind_name(rel_value_kind k)
 {
     switch (k) {
@@ -200,10 +179,10 @@ static rel_status bad_value(const rel_attr_def *a, rel_value in, rel_error *err)
     if (in.kind == REL_V_TEXT) {
         int shown = in.len > 60 ? 60 : (int)in.len;
         return rel_err(err, REL_INVALID, "%s: '%.*s%s' is not a valid %s", a->a.name, shown,
-                       in.s, in.len > 60 ? "..." : "", type_name(a->a.type));
+                       in.s, in.len > 60 ? "..." : "", rel_type_name(a->a.type));
     }
     return rel_err(err, REL_INVALID, "%s: %s is not a valid %s", a->a.name, kind_name(in.kind),
-                   type_name(a->a.type));
+                   rel_type_name(a->a.type));
 }
 
 /* Exact integer text: optional sign, digits, nothing else, in range. */
