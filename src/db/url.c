@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/hex.h"
 
 #define PG_MAX_BUILTIN_KEYS 8 /* user password host port dbname + 2 defaults + NULL */
 
@@ -35,8 +36,6 @@ const char *rel_url_sqlite_path(const char *url)
     return *p ? p : NULL;
 }
 
-static int hexval(char c);
-
 /* Whether a query key is "password" once percent-decoded, as libpq will read
    it ("pass%77ord" too), in any case. */
 static bool key_is_password(const char *k, size_t n)
@@ -45,8 +44,8 @@ static bool key_is_password(const char *k, size_t n)
     size_t j = 0;
     for (size_t i = 0; i < n; i++, j++) {
         char c = k[i];
-        if (c == '%' && i + 2 < n && hexval(k[i + 1]) >= 0 && hexval(k[i + 2]) >= 0) {
-            c = (char)(hexval(k[i + 1]) * 16 + hexval(k[i + 2]));
+        if (c == '%' && i + 2 < n && rel_hex_digit_value(k[i + 1]) >= 0 && rel_hex_digit_value(k[i + 2]) >= 0) {
+            c = (char)(rel_hex_digit_value(k[i + 1]) * 16 + rel_hex_digit_value(k[i + 2]));
             i += 2;
         }
         if (c >= 'A' && c <= 'Z')
@@ -111,17 +110,6 @@ void rel_url_redact(rel_buf *b, const char *url)
     }
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes s[0..n) into the arena; NULL on a bad escape or %00
  * (*bad set) or out of memory (*bad clear). */
 static char *decode(rel_arena *a, const char *s, size_t n, bool *bad)
@@ -136,8 +124,8 @@ static char *decode(rel_arena *a, const char *s, size_t n, bool *bad)
             out[k++] = s[i];
             continue;
         }
-        int hi = i + 1 < n ? hexval(s[i + 1]) : -1;
-        int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+        int hi = i + 1 < n ? rel_hex_digit_value(s[i + 1]) : -1;
+        int lo = i + 2 < n ? rel_hex_digit_value(s[i + 2]) : -1;
         if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
             *bad = true;
             return NULL;

@@ -9,24 +9,10 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/json_read.h"
 
 /* Deeper include trees are refused: each level is a recursion here. */
 #define REL_INCLUDE_MAX_DEPTH 32
-
-static const char *kind_of(const json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    }
-    return "a value";
-}
 
 /* out = printf(fmt, ...) cut to fit: these are only the names in messages. */
 #if defined(__GNUC__)
@@ -59,7 +45,7 @@ static rel_status string_list(const json_t *v, rel_arena *arena, const char *whe
 {
     if (!json_is_array(v))
         return rel_err(err, REL_INVALID, "%s must be an array of attribute names, not %s",
-                       where, kind_of(v));
+                       where, rel_json_kind_name(v));
     size_t n = json_array_size(v);
     const char **list = rel_arena_calloc(arena, n + 1, sizeof *list);
     if (!list)
@@ -68,7 +54,7 @@ static rel_status string_list(const json_t *v, rel_arena *arena, const char *whe
         const json_t *item = json_array_get(v, i);
         if (!json_is_string(item))
             return rel_err(err, REL_INVALID, "%s[%zu] must be an attribute name (a string), not "
-                           "%s", where, i, kind_of(item));
+                           "%s", where, i, rel_json_kind_name(item));
         list[i] = rel_arena_strdup(arena, json_string_value(item));
         if (!list[i])
             return rel_err_nomem(err);
@@ -140,7 +126,7 @@ static rel_status where_text(const json_t *v, rel_arena *arena, const char *wher
                              const char **out, rel_error *err)
 {
     if (!json_is_object(v))
-        return rel_err(err, REL_INVALID, "%s must be an object, not %s", where, kind_of(v));
+        return rel_err(err, REL_INVALID, "%s must be an object, not %s", where, rel_json_kind_name(v));
     char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (!text)
         return rel_err_nomem(err);
@@ -159,7 +145,7 @@ static rel_status parse_through(const json_t *v, const rel_model *junction, rel_
     char where[512];
     if (!json_is_object(v))
         return rel_err(err, REL_INVALID, "%s.through must be an object { attributes, where }, "
-                       "not %s", path, kind_of(v));
+                       "not %s", path, rel_json_kind_name(v));
     const char *key;
     const json_t *x;
     json_object_foreach((json_t *)v, key, x) {
@@ -190,7 +176,7 @@ static rel_status parse_node(const json_t *v, const rel_model *m, rel_arena *are
     }
     if (!json_is_object(v))
         return rel_err(err, REL_INVALID, "%s must be an association name or an object, not %s",
-                       path, kind_of(v));
+                       path, rel_json_kind_name(v));
     const char *assoc = NULL, *model = NULL, *as = NULL;
     const json_t *attrs = NULL, *through = NULL, *nested = NULL;
     const char *key;
@@ -204,7 +190,7 @@ static rel_status parse_node(const json_t *v, const rel_model *m, rel_arena *are
             strcmp(key, "as") == 0) {
             if (!json_is_string(x))
                 return rel_err(err, REL_INVALID, "%s must be a name (a string), not %s", where,
-                               kind_of(x));
+                               rel_json_kind_name(x));
             const char *s = json_string_value(x);
             if (strcmp(key, "association") == 0)
                 assoc = s;
@@ -215,7 +201,7 @@ static rel_status parse_node(const json_t *v, const rel_model *m, rel_arena *are
         } else if (strcmp(key, "required") == 0) {
             if (!json_is_boolean(x))
                 return rel_err(err, REL_INVALID, "%s must be true or false, not %s", where,
-                               kind_of(x));
+                               rel_json_kind_name(x));
             inc->required = json_is_true(x) ? REL_YES : REL_NO;
         } else if (strcmp(key, "where") == 0) {
             st = where_text(x, arena, where, &inc->where, err);

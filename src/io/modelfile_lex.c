@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hex.h"
+
 typedef struct rel_lexer {
     const unsigned char *s;
     size_t len, pos;
@@ -57,17 +59,6 @@ static bool rel_is_ident_char(int c)
 static bool rel_is_digit(int c)
 {
     return c >= '0' && c <= '9';
-}
-
-static int rel_hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Length of the well-formed UTF-8 sequence at s (at most n bytes) and its code
@@ -343,7 +334,7 @@ static long rel_lx_unicode_escape(rel_lexer *lx, rel_mf_token *t, int eline, int
         rel_lx_adv(lx, 1);
         int digits = 0;
         int h;
-        while ((h = rel_hex_value(rel_lx_at(lx, 0))) >= 0) {
+        while ((h = rel_hex_digit_value(rel_lx_at(lx, 0))) >= 0) {
             if (v <= 0x10FFFF)
                 v = v * 16 + h;
             digits++;
@@ -358,7 +349,7 @@ static long rel_lx_unicode_escape(rel_lexer *lx, rel_mf_token *t, int eline, int
         return v;
     }
     for (int i = 0; i < 4; i++) {
-        int h = rel_hex_value(rel_lx_at(lx, 0));
+        int h = rel_hex_digit_value(rel_lx_at(lx, 0));
         if (h < 0) {
             rel_lx_diag(lx, t, eline, ecol,
                         "invalid escape: \\u needs exactly four hex digits or {...}");
@@ -397,7 +388,7 @@ static size_t rel_lx_escape(rel_lexer *lx, rel_mf_token *t, char *out)
     }
     if (e == 'x') {
         rel_lx_adv(lx, 1);
-        int h1 = rel_hex_value(rel_lx_at(lx, 0)), h2 = rel_hex_value(rel_lx_at(lx, 1));
+        int h1 = rel_hex_digit_value(rel_lx_at(lx, 0)), h2 = rel_hex_digit_value(rel_lx_at(lx, 1));
         if (h1 < 0 || h2 < 0) {
             rel_lx_diag(lx, t, eline, ecol, "invalid escape: \\x needs exactly two hex digits");
             return 0;

@@ -627,6 +627,28 @@ static bool rel_mf_bind(rel_mf_parser *p, const rel_mf_token *var, rel_mf_bind_k
     return true;
 }
 
+/* The optional last argument of define and the association calls: ", { ... }"
+ * (a trailing comma allowed) or nothing before ')'; *out is NULL without it.
+ * `after` names the argument before it in the message. False after a
+ * diagnostic. */
+static bool rel_mf_options(rel_mf_parser *p, const char *after, rel_js **out)
+{
+    *out = NULL;
+    if (rel_mf_cur(p)->kind != REL_TK_COMMA)
+        return true;
+    rel_mf_next(p);
+    if (rel_mf_cur(p)->kind == REL_TK_LBRACE) {
+        *out = rel_mf_value(p, "");
+        if (!*out)
+            return false;
+        if (rel_mf_cur(p)->kind == REL_TK_COMMA)
+            rel_mf_next(p);
+    } else if (rel_mf_cur(p)->kind != REL_TK_RPAREN) {
+        return rel_mf_fail(p, "expected the options object { ... } or ')' after the %s", after);
+    }
+    return true;
+}
+
 /* At what follows "Name =": [sequelize.]define('Name', {attrs}[, {options}]). */
 static bool rel_mf_define(rel_mf_parser *p, const rel_mf_token *first, const rel_mf_token *var)
 {
@@ -661,20 +683,9 @@ static bool rel_mf_define(rel_mf_parser *p, const rel_mf_token *first, const rel
     if (!attrs)
         return false;
 
-    rel_js *options = NULL;
-    if (rel_mf_cur(p)->kind == REL_TK_COMMA) {
-        rel_mf_next(p);
-        if (rel_mf_cur(p)->kind == REL_TK_LBRACE) {
-            options = rel_mf_value(p, "");
-            if (!options)
-                return false;
-            if (rel_mf_cur(p)->kind == REL_TK_COMMA)
-                rel_mf_next(p);
-        } else if (rel_mf_cur(p)->kind != REL_TK_RPAREN) {
-            return rel_mf_fail(p, "expected the options object { ... } or ')' after the "
-                                  "attributes");
-        }
-    }
+    rel_js *options;
+    if (!rel_mf_options(p, "attributes", &options))
+        return false;
     if (rel_mf_cur(p)->kind != REL_TK_RPAREN)
         return rel_mf_fail(p, "expected ')' after the arguments of define");
     rel_mf_next(p);
@@ -728,20 +739,9 @@ static bool rel_mf_assoc(rel_mf_parser *p)
         return rel_mf_fail(p, "expected ',' or ')' after the target model: it must be a plain "
                               "name like Task");
 
-    rel_js *options = NULL;
-    if (rel_mf_cur(p)->kind == REL_TK_COMMA) {
-        rel_mf_next(p);
-        if (rel_mf_cur(p)->kind == REL_TK_LBRACE) {
-            options = rel_mf_value(p, "");
-            if (!options)
-                return false;
-            if (rel_mf_cur(p)->kind == REL_TK_COMMA)
-                rel_mf_next(p);
-        } else if (rel_mf_cur(p)->kind != REL_TK_RPAREN) {
-            return rel_mf_fail(p, "expected the options object { ... } or ')' after the "
-                                  "target model");
-        }
-    }
+    rel_js *options;
+    if (!rel_mf_options(p, "target model", &options))
+        return false;
     if (rel_mf_cur(p)->kind != REL_TK_RPAREN)
         return rel_mf_fail(p, "expected ')' after the arguments of %s", m->text);
     rel_mf_next(p);

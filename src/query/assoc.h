@@ -80,6 +80,15 @@ rel_status rel_btm_set(rel_assoc_call *c, const rel_assoc_given *g, const rel_re
 rel_status rel_btm_remove(rel_assoc_call *c, const rel_assoc_given *g);
 rel_status rel_btm_create(rel_assoc_call *c, rel_record *target, const rel_record *through);
 
+/* ------------------------------------------------ writers (assoc_lock.c) */
+
+/* Locks the source row (key srcval, bound as key_type) on PostgreSQL, so
+ * that methods writing one source's links at once take turns: FOR NO KEY
+ * UPDATE, which does not block other rows' foreign-key checks. Nothing on
+ * SQLite, which lets one writer in at a time already (rel_db_atomic_begin),
+ * or when the source has no such key. Call it inside the transaction. */
+rel_status rel_assoc_lock_source(const rel_assoc_call *c, rel_type key_type, rel_value srcval);
+
 /* ------------------------------------------------ row state (assoc_rows.c) */
 
 /* What a row held before a method touched it, to put it back on failure. */
@@ -96,6 +105,17 @@ typedef struct rel_row_snapshot {
 rel_status rel_row_snapshot_take(rel_arena *arena, rel_record *r, rel_row_snapshot *s,
                                  rel_error *err);
 void rel_row_snapshot_restore(const rel_row_snapshot *s);
+
+/* How rel_assoc_save_and_link links the saved row: add or set with the
+ * one row in g; user is what the caller passed along. */
+typedef rel_status (*rel_assoc_link_fn)(rel_assoc_call *c, const rel_assoc_given *g,
+                                        const void *user);
+
+/* create's common part: in one transaction, saves target (a new row) and
+ * links it with link. When either fails, target, and the source row too
+ * when restore_src (a link that writes to it), are put back as they were. */
+rel_status rel_assoc_save_and_link(rel_assoc_call *c, rel_record *target, bool restore_src,
+                                   rel_assoc_link_fn link, const void *user);
 
 /* Puts a value the database now holds into attribute i of a row, as
  * unchanged (it need not be saved again). REL_NOMEM only. */

@@ -270,31 +270,6 @@ static rel_status hm_refuse_unlinking(const hm *h, const rel_keyset *ids)
     return st;
 }
 
-/* Two sets of one source's rows at once would each unlink what they saw
- * linked, then link their own: both could succeed and leave a mix of the
- * two lists. On PostgreSQL, set locks the source row first so that they take
- * turns (FOR NO KEY UPDATE does not block other rows' foreign-key checks);
- * SQLite lets one writer in at a time already (rel_db_atomic_begin). */
-static rel_status hm_lock_source(const hm *h)
-{
-    const rel_assoc *a = h->c->a;
-    const rel_attr_def *sk = rel_model_attr_def(a->source, a->source_key);
-    if (strcmp(h->c->db->dialect->name, "postgres") != 0 || !sk)
-        return REL_OK;
-    rel_sql q;
-    rel_sql_init(&q, h->c->db->dialect);
-    rel_sql_raw(&q, "SELECT 1 FROM ");
-    rel_sql_ident(&q, a->source->table);
-    rel_sql_raw(&q, " WHERE ");
-    rel_sql_ident(&q, sk->a.field);
-    rel_sql_raw(&q, " = ");
-    rel_sql_param(&q, h->fk->a.type, h->srcval);
-    rel_sql_raw(&q, " FOR NO KEY UPDATE");
-    rel_status st = rel_sql_exec(h->c->db, &q, NULL, h->c->err);
-    rel_sql_free(&q);
-    return st;
-}
-
 /* add (replace = false) and set (replace = true). */
 static rel_status hm_link(rel_assoc_call *c, const rel_assoc_given *g, bool replace)
 {
@@ -319,8 +294,10 @@ static rel_status hm_link(rel_assoc_call *c, const rel_assoc_given *g, bool repl
     /* add is one UPDATE, atomic by itself; set reads or unlinks first. */
     if (replace && (st = rel_db_atomic_begin(c->db, c->err)) != REL_OK)
         goto done;
+    /* Two sets of one source's rows at once would each unlink what they
+     * saw linked, then link their own, leaving a mix of the two lists. */
     if (replace)
-        st = hm_lock_source(&h);
+        st = rel_assoc_lock_source(c, h.fk->a.type, h.srcval);
     if (st == REL_OK && replace && h.fk->a.allow_null == REL_NO) {
         st = hm_refuse_unlinking(&h, &ids.ids);
     } else if (st == REL_OK && replace) {

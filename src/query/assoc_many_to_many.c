@@ -3,7 +3,9 @@
  * the given targets with their junction rows in one SELECT, then issue at
  * most one DELETE (set), one INSERT of the missing links and one UPDATE of
  * the links whose junction values differ: the same statements for one
- * target or thousands, in one transaction. */
+ * target or thousands, in one transaction. An add without junction values
+ * to a junction unique over its two keys reads, then writes at most one
+ * upsert, with no transaction or lock of its own. */
 #include <stdint.h>
 #include <string.h>
 
@@ -217,13 +219,100 @@ static rel_status delete_others(const rel_btm *b, const rel_keyset *keep)
     return st;
 }
 
+/* Whether the junction is unique over exactly (key, otherKey): a generated
+ * composite primary key, or a through model's UNIQUE pair (not with
+ * unique: false). Then a link inserted twice at once is a conflict the
+ * INSERT can skip, and add needs neither a transaction nor the source lock. */
+static bool pair_unique(const rel_btm *b)
+{
+    const rel_model *j = b->j;
+    if (j->unique_pair[0] && j->unique_pair[1])
+        return true;
+    if (!j->composite_pk)
+        return false;
+    size_t npk = 0;
+    for (size_t i = 0; i < j->nattrs; i++)
+        npk += j->attrs[i].a.primary_key;
+    return npk == 2 && b->fk->a.primary_key && b->ok->a.primary_key;
+}
+
+/* SELECT count(*) FROM target WHERE tk IN (keys): after an upsert linked
+ * fewer rows than asked, whether the others were linked already (all the
+ * targets are there) or are gone (then the guard let nothing in). */
+static rel_status count_targets(const rel_btm *b, const rel_keyset *keys, int64_t *out)
+{
+    rel_sql q;
+    rel_stmt *s = NULL;
+    rel_sql_init(&q, b->c->db->dialect);
+    rel_sql_raw(&q, "SELECT count(*)");
+    rel_select_from(&q, b->t, NULL);
+    rel_sql_raw(&q, " WHERE ");
+    rel_sql_ident(&q, b->tk->a.field);
+    rel_assoc_sql_in(&q, b->tk, keys);
+    rel_status st = rel_sql_run(b->c->db, &q, &s, b->c->err);
+    if (st == REL_OK) {
+        int step = rel_stmt_next(s, b->c->err);
+        rel_value v = rel_null();
+        if (step < 0)
+            st = (rel_status)step;
+        else if (step == 1 && rel_stmt_col(s, 0, REL_BIGINT, &v) == REL_OK &&
+                 v.kind == REL_V_INT)
+            *out = v.i;
+        else
+            st = rel_err(b->c->err, REL_DATABASE, "count(*) returned no number");
+    }
+    rel_stmt_done(s);
+    rel_sql_free(&q);
+    return st;
+}
+
 /* INSERT INTO junction (fk, ok, attrs..., createdAt, updatedAt)
  * SELECT ?, "T".tk, ?... FROM target AS "T" WHERE "T".tk IN (missing):
- * the rows come from the targets themselves, so the text does not grow. */
+ * the rows come from the targets themselves, so the text does not grow.
+ * With a unique pair (pair_unique) it is an upsert that may run beside an
+ * add holding no lock: ` AND (SELECT count(*) FROM target WHERE tk IN
+ * (missing)) = n` lets all rows in or none, and ON CONFLICT skips a link
+ * made meanwhile (or gives it these junction values). */
+static void upsert_guard(rel_sql *q, const rel_btm *b, const rel_keyset *missing)
+{
+    rel_sql_raw(q, " AND (SELECT count(*)");
+    rel_select_from(q, b->t, NULL);
+    rel_sql_raw(q, " WHERE ");
+    rel_sql_ident(q, b->tk->a.field);
+    rel_assoc_sql_in(q, b->tk, missing);
+    rel_sql_raw(q, ") = ");
+    rel_sql_param(q, REL_BIGINT, rel_int((int64_t)missing->n));
+}
+
+static void upsert_conflict(rel_sql *q, const rel_btm *b, const int *ta, size_t nta)
+{
+    const rel_model *j = b->j;
+    if (nta == 0) {
+        rel_sql_raw(q, " ON CONFLICT DO NOTHING");
+        return;
+    }
+    rel_sql_raw(q, " ON CONFLICT (");
+    rel_sql_ident(q, b->fk->a.field);
+    rel_sql_raw(q, ", ");
+    rel_sql_ident(q, b->ok->a.field);
+    rel_sql_raw(q, ") DO UPDATE SET ");
+    for (size_t k = 0; k <= nta; k++) {
+        int i = k < nta ? ta[k] : j->updated_at;
+        if (i < 0)
+            break;
+        if (k)
+            rel_sql_raw(q, ", ");
+        rel_sql_ident(q, j->attrs[i].a.field);
+        rel_sql_raw(q, " = excluded.");
+        rel_sql_ident(q, j->attrs[i].a.field);
+    }
+}
+
 static rel_status insert_missing(const rel_btm *b, const rel_keyset *missing,
                                  const rel_record *through, const int *ta, size_t nta,
                                  int64_t now)
 {
+    bool upsert = pair_unique(b);
     const rel_model *j = b->j;
     rel_sql q;
     rel_sql_init(&q, b->c->db->dialect);
@@ -265,14 +354,27 @@ static rel_status insert_missing(const rel_btm *b, const rel_keyset *missing,
     rel_sql_raw(&q, " WHERE ");
     rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
     rel_assoc_sql_in(&q, b->tk, missing);
+    if (upsert)
+        upsert_guard(&q, b, missing);
     /* In the order given, as Sequelize's bulkCreate: it shows in the ids of
      * a junction with its own serial key. */
     rel_sql_raw(&q, " ORDER BY ");
     rel_sql_array_position(&q, b->tk->a.type, missing->v, missing->n, T_ALIAS(b),
                            b->tk->a.field);
+    if (upsert)
+        upsert_conflict(&q, b, ta, nta);
     int64_t changes = 0;
     rel_status st = rel_sql_exec(b->c->db, &q, &changes, b->c->err);
     rel_sql_free(&q);
+    /* Fewer rows: some were linked meanwhile (fine), or, when none went in,
+     * maybe the guard found a target gone. */
+    if (st == REL_OK && upsert && changes < (int64_t)missing->n) {
+        int64_t there = (int64_t)missing->n;
+        if (changes == 0)
+            st = count_targets(b, missing, &there);
+        if (st == REL_OK && there == (int64_t)missing->n)
+            changes = there;
+    }
     if (st == REL_OK && changes != (int64_t)missing->n)
         st = rel_err(b->c->err, REL_NOT_FOUND,
                      "%s: %zu of the %s rows to link are gone (linked %lld)", b->c->a->name,
@@ -318,32 +420,6 @@ static rel_status update_differing(const rel_btm *b, const rel_keyset *differ,
     return st;
 }
 
-/* Two writers of one source's links at once (two adds, or a set and an add)
- * would each read the links, then write: one could fail on the junction's
- * unique key, or a set could leave links another set just made. On
- * PostgreSQL, locking the source row first makes them take turns (FOR NO KEY
- * UPDATE does not block the foreign-key checks of other inserts); SQLite lets
- * one writer in at a time already (rel_db_atomic_begin). */
-static rel_status lock_source(const rel_btm *b)
-{
-    const rel_assoc *a = b->c->a;
-    const rel_attr_def *sk = rel_model_attr_def(a->source, a->source_key);
-    if (strcmp(b->c->db->dialect->name, "postgres") != 0 || !sk)
-        return REL_OK;
-    rel_sql q;
-    rel_sql_init(&q, b->c->db->dialect);
-    rel_sql_raw(&q, "SELECT 1 FROM ");
-    rel_sql_ident(&q, a->source->table);
-    rel_sql_raw(&q, " WHERE ");
-    rel_sql_ident(&q, sk->a.field);
-    rel_sql_raw(&q, " = ");
-    rel_sql_param(&q, b->fk->a.type, b->srcval);
-    rel_sql_raw(&q, " FOR NO KEY UPDATE");
-    rel_status st = rel_sql_exec(b->c->db, &q, NULL, b->c->err);
-    rel_sql_free(&q);
-    return st;
-}
-
 /* add (replace = false) and set (replace = true). */
 static rel_status btm_link(rel_assoc_call *c, const rel_assoc_given *g, const rel_record *through,
                            bool replace)
@@ -374,11 +450,20 @@ static rel_status btm_link(rel_assoc_call *c, const rel_assoc_given *g, const re
     rel_keyset_init(&ls.missing, tmp);
     rel_keyset_init(&ls.differ, tmp);
     int64_t now = rel_now_ms();
+    /* An add without junction values to a unique pair writes one upsert
+     * (insert_missing): atomic by itself, safe beside other writers, so it
+     * needs no lock, and no transaction unless the caller has one (then a
+     * savepoint, so that its failure undoes only this add). */
+    bool lockless = !replace && nta == 0 && pair_unique(&b);
+    bool atomic = !lockless || c->db->tx_depth > 0;
 
-    st = rel_db_atomic_begin(c->db, c->err);
-    if (st != REL_OK)
+    if (atomic && (st = rel_db_atomic_begin(c->db, c->err)) != REL_OK)
         goto done;
-    st = lock_source(&b);
+    /* Two writers of one source's links at once (two adds, or a set and an
+     * add) would each read the links, then write: one could fail on the
+     * junction's unique key, or a set could leave links another just made. */
+    if (!lockless)
+        st = rel_assoc_lock_source(c, b.fk->a.type, b.srcval);
     if (st == REL_OK && ids.ids.n)
         st = read_links(&b, &ids, through, ta, nta, &ls);
     if (st == REL_OK && ls.missing.n)
@@ -389,7 +474,8 @@ static rel_status btm_link(rel_assoc_call *c, const rel_assoc_given *g, const re
         st = insert_missing(&b, &ls.missing, through, ta, nta, now);
     if (st == REL_OK && ls.differ.n && nta)
         st = update_differing(&b, &ls.differ, through, ta, nta, now);
-    st = rel_db_atomic_end(c->db, st, c->err);
+    if (atomic)
+        st = rel_db_atomic_end(c->db, st, c->err);
 done:
     rel_arena_free(tmp);
     return st;
@@ -461,6 +547,12 @@ rel_status rel_btm_remove(rel_assoc_call *c, const rel_assoc_given *g)
     return st;
 }
 
+/* add with junction attributes, as rel_assoc_save_and_link calls it. */
+static rel_status btm_add_through(rel_assoc_call *c, const rel_assoc_given *g, const void *through)
+{
+    return btm_link(c, g, through, false);
+}
+
 rel_status rel_btm_create(rel_assoc_call *c, rel_record *target, const rel_record *through)
 {
     if (target->stored)
@@ -472,26 +564,5 @@ rel_status rel_btm_create(rel_assoc_call *c, rel_record *target, const rel_recor
     rel_status st = rel_btm_init(&b, c); /* the source must be saved: check first */
     if (st != REL_OK)
         return st;
-    rel_arena *tmp = rel_arena_new(0);
-    if (!tmp)
-        return rel_err_nomem(c->err);
-    rel_row_snapshot snap;
-    st = rel_row_snapshot_take(tmp, target, &snap, c->err);
-    if (st != REL_OK)
-        goto done;
-    st = rel_db_atomic_begin(c->db, c->err);
-    if (st != REL_OK)
-        goto done;
-    st = rel_save(c->db, target, c->err);
-    if (st == REL_OK) {
-        rel_record *rows[1] = {target};
-        rel_assoc_given g = {rows, NULL, 1};
-        st = btm_link(c, &g, through, false);
-    }
-    st = rel_db_atomic_end(c->db, st, c->err);
-    if (st != REL_OK)
-        rel_row_snapshot_restore(&snap);
-done:
-    rel_arena_free(tmp);
-    return st;
+    return rel_assoc_save_and_link(c, target, false, btm_add_through, through);
 }

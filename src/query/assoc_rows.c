@@ -1,6 +1,6 @@
 /* Rows in memory around association methods: keeping a row's state to put
- * it back when the database refused a change, and marking values the
- * database now holds (see assoc.h). */
+ * it back when the database refused a change (create's save-and-link among
+ * them), and marking values the database now holds (see assoc.h). */
 #include <string.h>
 
 #include "query/assoc.h"
@@ -42,6 +42,37 @@ void rel_row_snapshot_restore(const rel_row_snapshot *s)
     r->stored = s->stored;
     r->order = s->order;
     r->norder = s->norder;
+}
+
+rel_status rel_assoc_save_and_link(rel_assoc_call *c, rel_record *target, bool restore_src,
+                                   rel_assoc_link_fn link, const void *user)
+{
+    rel_arena *tmp = rel_arena_new(0);
+    if (!tmp)
+        return rel_err_nomem(c->err);
+    rel_row_snapshot snap_target, snap_src;
+    rel_status st = rel_row_snapshot_take(tmp, target, &snap_target, c->err);
+    if (st == REL_OK)
+        st = rel_row_snapshot_take(tmp, restore_src ? c->src : NULL, &snap_src, c->err);
+    if (st != REL_OK)
+        goto done;
+    st = rel_db_atomic_begin(c->db, c->err);
+    if (st != REL_OK)
+        goto done;
+    st = rel_save(c->db, target, c->err);
+    if (st == REL_OK) {
+        rel_record *rows[1] = {target};
+        rel_assoc_given g = {rows, NULL, 1};
+        st = link(c, &g, user);
+    }
+    st = rel_db_atomic_end(c->db, st, c->err);
+    if (st != REL_OK) {
+        rel_row_snapshot_restore(&snap_target);
+        rel_row_snapshot_restore(&snap_src);
+    }
+done:
+    rel_arena_free(tmp);
+    return st;
 }
 
 rel_status rel_row_put_saved(rel_record *r, int i, rel_value v)

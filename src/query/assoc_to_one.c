@@ -182,37 +182,21 @@ static rel_status require_new(const rel_assoc_call *c, const rel_record *target)
     return REL_OK;
 }
 
+/* set, as rel_assoc_save_and_link calls it. */
+static rel_status belongs_to_set_link(rel_assoc_call *c, const rel_assoc_given *g,
+                                      const void *unused)
+{
+    (void)unused;
+    return rel_belongs_to_set(c, g);
+}
+
 rel_status rel_belongs_to_create(rel_assoc_call *c, rel_record *target)
 {
     rel_status st = require_new(c, target);
     if (st != REL_OK)
         return st;
-    rel_arena *tmp = rel_arena_new(0);
-    if (!tmp)
-        return rel_err_nomem(c->err);
-    rel_row_snapshot st_target, st_src;
-    st = rel_row_snapshot_take(tmp, target, &st_target, c->err);
-    if (st == REL_OK)
-        st = rel_row_snapshot_take(tmp, c->src, &st_src, c->err);
-    if (st != REL_OK)
-        goto done;
-    st = rel_db_atomic_begin(c->db, c->err);
-    if (st != REL_OK)
-        goto done;
-    st = rel_save(c->db, target, c->err);
-    if (st == REL_OK) {
-        rel_record *rows[1] = {target};
-        rel_assoc_given g = {rows, NULL, 1};
-        st = rel_belongs_to_set(c, &g);
-    }
-    st = rel_db_atomic_end(c->db, st, c->err);
-    if (st != REL_OK) {
-        rel_row_snapshot_restore(&st_target);
-        rel_row_snapshot_restore(&st_src);
-    }
-done:
-    rel_arena_free(tmp);
-    return st;
+    /* set writes the new row's key into the source: put it back too. */
+    return rel_assoc_save_and_link(c, target, true, belongs_to_set_link, NULL);
 }
 
 /* ---------------------------------------------------------------- hasOne */

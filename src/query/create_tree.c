@@ -21,6 +21,7 @@
 #include "query/select.h"
 #include "sql/where.h"
 #include "util/error.h"
+#include "util/json_read.h"
 
 /* Nesting deeper than this is refused: each level is a recursion here. */
 #define REL_CREATE_MAX_DEPTH 32
@@ -44,21 +45,6 @@ typedef struct preset {
 
 static rel_status create_row(ctree *c, const rel_model *m, const json_t *obj, const preset *pre,
                              const char *skip_key, int depth, rel_record **out);
-
-static const char *json_kind(const json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    }
-    return "a value";
-}
 
 /* A BLOB written as toJSON writes a Buffer: {"type":"Buffer","data":[104,105]}. */
 static rel_status set_buffer(ctree *c, rel_record *r, const rel_attr_def *a, const json_t *v)
@@ -105,7 +91,7 @@ static rel_status set_attr(ctree *c, rel_record *r, const rel_attr_def *a, const
     }
     if (!rel_json_to_value(v, &val))
         return rel_err(c->err, REL_INVALID, "%s.%s takes a value, not %s", r->model->name,
-                       a->a.name, json_kind(v));
+                       a->a.name, rel_json_kind_name(v));
     return rel_set(r, a->a.name, val, c->err);
 }
 
@@ -129,17 +115,17 @@ static rel_status check_shape(ctree *c, const rel_model *m, const rel_assoc *a, 
         if (json_is_object(v) || json_is_null(v))
             return REL_OK;
         return rel_err(c->err, REL_INVALID, "%s.%s takes an object, not %s", m->name, a->name,
-                       json_kind(v));
+                       rel_json_kind_name(v));
     }
     if (!json_is_array(v))
         return rel_err(c->err, REL_INVALID, "%s.%s takes an array of objects, not %s", m->name,
-                       a->name, json_kind(v));
+                       a->name, rel_json_kind_name(v));
     size_t i;
     const json_t *item;
     json_array_foreach(v, i, item)
         if (!json_is_object(item))
             return rel_err(c->err, REL_INVALID, "%s.%s[%zu] must be an object, not %s",
-                           m->name, a->name, i, json_kind(item));
+                           m->name, a->name, i, rel_json_kind_name(item));
     return REL_OK;
 }
 
@@ -162,7 +148,7 @@ static rel_status create_junction(ctree *c, const rel_assoc *a, const rel_record
     const json_t *given = json_object_get(item, j->name);
     if (given && !json_is_object(given) && !json_is_null(given))
         return rel_err(c->err, REL_INVALID, "%s.%s: %s takes an object, not %s",
-                       src->model->name, a->name, j->name, json_kind(given));
+                       src->model->name, a->name, j->name, rel_json_kind_name(given));
     /* Keys set after the given values, so the link cannot be overridden. */
     json_t *empty = NULL;
     if (!json_is_object(given)) {
@@ -240,7 +226,7 @@ static rel_status create_row(ctree *c, const rel_model *m, const json_t *obj, co
                        "deep", REL_CREATE_MAX_DEPTH);
     if (!json_is_object(obj))
         return rel_err(c->err, REL_INVALID, "a %s to create must be a JSON object, not %s",
-                       m->name, json_kind(obj));
+                       m->name, rel_json_kind_name(obj));
     rel_record *r = rel_record_in(c->res->arena, m);
     if (!r || rel_record_apply_defaults(r) != REL_OK)
         return rel_err_nomem(c->err);

@@ -75,6 +75,21 @@ rel_status rel_include_resolve(const rel_model *m, const rel_include *node,
     return st;
 }
 
+const rel_include *rel_include_path_step(const rel_model *m, const rel_include *incl,
+                                         const char *step, const rel_assoc **assoc)
+{
+    for (size_t k = 0; incl && incl[k].association; k++) {
+        const rel_assoc *a;
+        if (rel_include_resolve(m, &incl[k], &a, NULL) != REL_OK)
+            continue;
+        if (strcmp(step, a->name) == 0 || strcmp(step, incl[k].association) == 0) {
+            *assoc = a;
+            return &incl[k];
+        }
+    }
+    return NULL;
+}
+
 static bool is_to_one(const rel_assoc *a)
 {
     return a->kind == REL_BELONGS_TO || a->kind == REL_HAS_ONE;

@@ -71,6 +71,12 @@ rel_status rel_include_order_append(rel_sql *q, const rel_model *m, const char *
  * with Sequelize's messages otherwise. */
 rel_status rel_include_resolve(const rel_model *m, const rel_include *node,
                                const rel_assoc **out, rel_error *err);
+/* The node of incl (zero-terminated, may be NULL) that one step of an order
+ * item's path names, as the loader routes items: by its association's name
+ * or by the name the include used. NULL when none; else *assoc is its
+ * association on m. */
+const rel_include *rel_include_path_step(const rel_model *m, const rel_include *incl,
+                                         const char *step, const rel_assoc **assoc);
 /* The attribute of the parent (the association's source) that links it. */
 int rel_include_parent_key(const rel_assoc *a);
 /* The attribute of the loaded row (target, or junction for belongsToMany)

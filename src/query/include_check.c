@@ -7,8 +7,6 @@
  * silently; Sequelize's query fails on them. */
 #include "query/include.h"
 
-#include <string.h>
-
 #include "sql/where.h"
 #include "util/error.h"
 
@@ -56,18 +54,8 @@ static rel_status check_path(const rel_model *m, const rel_include *incl,
                              const rel_order_item *it, rel_error *err)
 {
     for (size_t p = 0; p < it->npath; p++) {
-        const rel_include *found = NULL;
         const rel_assoc *fa = NULL;
-        for (size_t k = 0; incl && incl[k].association && !found; k++) {
-            const rel_assoc *a;
-            if (rel_include_resolve(m, &incl[k], &a, NULL) != REL_OK)
-                continue;
-            if (strcmp(it->path[p], a->name) == 0 ||
-                strcmp(it->path[p], incl[k].association) == 0) {
-                found = &incl[k];
-                fa = a;
-            }
-        }
+        const rel_include *found = rel_include_path_step(m, incl, it->path[p], &fa);
         if (!found)
             return rel_err(err, REL_INVALID,
                            "order: '%s' is not included %s%s; include it to order by its "

@@ -55,18 +55,8 @@ static bool resolve_path(const rel_model *m, const rel_include *incl, const rel_
     if (it->npath > MAX_PATH)
         return false;
     for (size_t p = 0; p < it->npath; p++) {
-        const rel_include *found = NULL;
         const rel_assoc *fa = NULL;
-        for (size_t k = 0; incl && incl[k].association && !found; k++) {
-            const rel_assoc *a;
-            if (rel_include_resolve(m, &incl[k], &a, NULL) != REL_OK)
-                continue;
-            if (strcmp(it->path[p], a->name) == 0 ||
-                strcmp(it->path[p], incl[k].association) == 0) {
-                found = &incl[k];
-                fa = a;
-            }
-        }
+        const rel_include *found = rel_include_path_step(m, incl, it->path[p], &fa);
         if (!found)
             return false;
         out->node[out->n] = found;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hex.h"
 #include "util/json_write.h"
 
 /* Deeper nesting than this is refused rather than risking the C stack. */
@@ -150,17 +151,6 @@ static bool emit_number(ctx *c)
 
 /* ---- strings ---------------------------------------------------------------- */
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 /* Reads the 4 hex digits after "\u". */
 static bool read_u4(ctx *c, unsigned *cu)
 {
@@ -168,7 +158,7 @@ static bool read_u4(ctx *c, unsigned *cu)
         return false;
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(c->p[i]);
+        int h = rel_hex_digit_value(c->p[i]);
         if (h < 0)
             return false;
         v = v * 16 + (unsigned)h;

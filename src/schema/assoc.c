@@ -2,23 +2,10 @@
  * schema's arena); rel_schema_freeze resolves them. Also the accessors. */
 #include "schema/freeze.h"
 
-#include <string.h>
-
-/* "" means "not given" (the seeds pass sourceKey: ''). */
-static const char *copy_opt(rel_schema *s, const char *str, bool *ok)
-{
-    if (!str || !*str)
-        return NULL;
-    const char *c = rel_arena_strdup(s->arena, str);
-    if (!c)
-        *ok = false;
-    return c;
-}
-
 static void copy_key(rel_schema *s, rel_key_opts *k, bool *ok)
 {
-    k->name = copy_opt(s, k->name, ok);
-    k->field = copy_opt(s, k->field, ok);
+    k->name = rel_schema_copy_opt(s, k->name, ok);
+    k->field = rel_schema_copy_opt(s, k->field, ok);
 }
 
 static rel_assoc *record(rel_assoc_kind kind, rel_model *source, rel_model *target,
@@ -40,15 +27,15 @@ static rel_assoc *record(rel_assoc_kind kind, rel_model *source, rel_model *targ
     a->seq = s->next_seq++;
     if (opts) {
         a->opts = *opts;
-        a->opts.as = copy_opt(s, opts->as, &ok);
-        a->opts.as_singular = copy_opt(s, opts->as_singular, &ok);
+        a->opts.as = rel_schema_copy_opt(s, opts->as, &ok);
+        a->opts.as_singular = rel_schema_copy_opt(s, opts->as_singular, &ok);
         copy_key(s, &a->opts.foreign_key, &ok);
         copy_key(s, &a->opts.other_key, &ok);
-        a->opts.source_key = copy_opt(s, opts->source_key, &ok);
-        a->opts.target_key = copy_opt(s, opts->target_key, &ok);
-        a->opts.through = copy_opt(s, opts->through, &ok);
-        a->opts.on_delete = copy_opt(s, opts->on_delete, &ok);
-        a->opts.on_update = copy_opt(s, opts->on_update, &ok);
+        a->opts.source_key = rel_schema_copy_opt(s, opts->source_key, &ok);
+        a->opts.target_key = rel_schema_copy_opt(s, opts->target_key, &ok);
+        a->opts.through = rel_schema_copy_opt(s, opts->through, &ok);
+        a->opts.on_delete = rel_schema_copy_opt(s, opts->on_delete, &ok);
+        a->opts.on_update = rel_schema_copy_opt(s, opts->on_update, &ok);
     }
     if (!ok)
         goto oom;

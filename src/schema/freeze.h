@@ -35,6 +35,10 @@ const char *rel_schema_take(rel_schema *s, char *malloced);
  * or a bigger copy of it (*cap updated); NULL when out of memory. */
 void *rel_schema_grow(rel_schema *s, void *arr, size_t n, size_t *cap, size_t elem);
 
+/* An optional name copied into the schema's arena: NULL for NULL or "" (not
+ * given); *ok becomes false when out of memory. */
+const char *rel_schema_copy_opt(rel_schema *s, const char *str, bool *ok);
+
 /* ---- model_attrs.c: a model's attribute list ---- */
 
 /* Table name, singular/plural and the attributes a model has before any

@@ -43,8 +43,8 @@ void *rel_schema_grow(rel_schema *s, void *arr, size_t n, size_t *cap, size_t el
     return grown;
 }
 
-/* "" means "not given" for every optional name. */
-static const char *copy_opt(rel_schema *s, const char *str, bool *ok)
+/* "" means "not given" for every optional name (the seeds pass sourceKey: ''). */
+const char *rel_schema_copy_opt(rel_schema *s, const char *str, bool *ok)
 {
     if (!str || !*str)
         return NULL;
@@ -72,7 +72,7 @@ static bool copy_attrs(rel_schema *s, rel_model *m, const rel_attr *attrs)
         d->name = rel_arena_strdup(s->arena, attrs[i].name);
         if (!d->name)
             ok = false;
-        d->field = copy_opt(s, attrs[i].field, &ok);
+        d->field = rel_schema_copy_opt(s, attrs[i].field, &ok);
         if (attrs[i].default_value) {
             d->default_value = rel_arena_strdup(s->arena, attrs[i].default_value);
             if (!d->default_value)
@@ -100,9 +100,9 @@ rel_model *rel_define(rel_schema *s, const char *name, const rel_attr *attrs,
         goto oom;
     if (opts) {
         m->opts = *opts;
-        m->opts.table_name = copy_opt(s, opts->table_name, &ok);
-        m->opts.singular = copy_opt(s, opts->singular, &ok);
-        m->opts.plural = copy_opt(s, opts->plural, &ok);
+        m->opts.table_name = rel_schema_copy_opt(s, opts->table_name, &ok);
+        m->opts.singular = rel_schema_copy_opt(s, opts->singular, &ok);
+        m->opts.plural = rel_schema_copy_opt(s, opts->plural, &ok);
     }
     if (!ok)
         goto oom;

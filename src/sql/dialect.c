@@ -1,6 +1,9 @@
-/* Finding a dialect by name, and the SQL text both dialects write alike. */
+/* Finding a dialect by name, and what both dialects do alike: SQL text
+ * they write the same way, values they convert and read the same way. */
 #include "sql/dialect.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 const rel_dialect *rel_dialect_by_name(const char *name)
@@ -37,4 +40,35 @@ void rel_dialect_quote_ident(rel_buf *b, const char *ident)
     *w++ = '"';
     *w = '\0';
     b->len = (size_t)(w - b->data);
+}
+
+void rel_dialect_decimal_type(rel_buf *b, const rel_attr *a)
+{
+    if (a->length > 0 && a->scale > 0)
+        rel_buf_printf(b, "DECIMAL(%d,%d)", a->length, a->scale);
+    else if (a->length > 0)
+        rel_buf_printf(b, "DECIMAL(%d)", a->length);
+    else
+        rel_buf_puts(b, "DECIMAL");
+}
+
+rel_value rel_dialect_scratch_text(rel_buf *scratch, const char *text)
+{
+    rel_buf_reset(scratch);
+    rel_buf_puts(scratch, text);
+    rel_value out = {REL_V_TEXT, 0, 0, rel_buf_cstr(scratch), scratch->len};
+    return out;
+}
+
+bool rel_dialect_parse_i64(const char *t, int64_t *out)
+{
+    if (!t || !*t)
+        return false;
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(t, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
 }

@@ -116,4 +116,16 @@ const rel_dialect *rel_dialect_by_name(const char *name);
 /* Shared by both dialects: "ident" with embedded quotes doubled. */
 void rel_dialect_quote_ident(rel_buf *b, const char *ident);
 
+/* Shared by both dialects: DECIMAL(p,s), DECIMAL(p) when the scale is 0,
+ * DECIMAL when the precision is 0 (as Sequelize). */
+void rel_dialect_decimal_type(rel_buf *b, const rel_attr *a);
+
+/* Shared by both to_db: text copied into scratch (reset first), as a text
+ * value pointing there. */
+rel_value rel_dialect_scratch_text(rel_buf *scratch, const char *text);
+
+/* Shared by both drivers: the whole of t as a base-10 int64 (no trailing
+ * junk, no overflow); false otherwise, *out untouched. */
+bool rel_dialect_parse_i64(const char *t, int64_t *out);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/json_read.h"
 
 /* Directions as written in SQL; what the caller wrote is only matched
  * against these, never pasted. */
@@ -144,18 +145,11 @@ rel_status rel_order_parse(const char *json, rel_arena *arena, rel_order *out, r
     out->n = 0;
     if (!json || !*json)
         return REL_OK;
-    json_error_t je;
-    json_t *j = json_loads(json, JSON_DECODE_ANY, &je);
-    if (!j) {
-        rel_status st = rel_err(err, REL_PARSE, "order: invalid JSON at line %d, column %d: %s",
-                                je.line, je.column, je.text);
-        if (err) {
-            err->line = je.line;
-            err->column = je.column;
-        }
+    json_t *j;
+    rel_status st = rel_json_load_clause("order", json, &j, err);
+    if (st != REL_OK)
         return st;
-    }
-    rel_status st = rel_order_parse_json(j, arena, out, err);
+    st = rel_order_parse_json(j, arena, out, err);
     json_decref(j);
     return st;
 }

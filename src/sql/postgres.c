@@ -4,7 +4,6 @@
  * converted to relate's canonical values here. */
 #include "sql/dialect.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <limits.h>
@@ -18,6 +17,7 @@
 #include "util/arena.h"
 #include "util/datetime.h"
 #include "util/error.h"
+#include "util/hex.h"
 
 /* Type OIDs from pg_type.h (stable across versions). */
 #define PG_OID_BOOL 16
@@ -117,15 +117,7 @@ static bool pg_parse_i64(const char *t, int64_t *out)
         *out = *t == '-' ? -(int64_t)u : (int64_t)u;
         return true;
     }
-    if (!*t)
-        return false;
-    errno = 0;
-    char *end = NULL;
-    long long v = strtoll(t, &end, 10);
-    if (errno || *end)
-        return false;
-    *out = v;
-    return true;
+    return rel_dialect_parse_i64(t, out);
 }
 
 /* ------------------------------------------------------------ SQL text */
@@ -144,14 +136,7 @@ static void pg_column_type(rel_buf *b, const rel_attr_def *attr)
     case REL_BIGINT: rel_buf_puts(b, serial ? "BIGSERIAL" : "BIGINT"); break;
     case REL_FLOAT: rel_buf_puts(b, "FLOAT"); break;
     case REL_DOUBLE: rel_buf_puts(b, "DOUBLE PRECISION"); break;
-    case REL_DECIMAL:
-        if (a->length > 0 && a->scale > 0)
-            rel_buf_printf(b, "DECIMAL(%d,%d)", a->length, a->scale);
-        else if (a->length > 0)
-            rel_buf_printf(b, "DECIMAL(%d)", a->length);
-        else
-            rel_buf_puts(b, "DECIMAL");
-        break;
+    case REL_DECIMAL: rel_dialect_decimal_type(b, a); break;
     case REL_STRING: rel_buf_printf(b, "VARCHAR(%d)", a->length > 0 ? a->length : 255); break;
     case REL_TEXT: rel_buf_puts(b, "TEXT"); break;
     case REL_BOOLEAN: rel_buf_puts(b, "BOOLEAN"); break;
@@ -203,10 +188,7 @@ static rel_value pg_to_db(rel_type type, rel_value v, rel_buf *scratch)
     if (type == REL_DATE && v.kind == REL_V_INT) {
         char t[32];
         rel_datetime_iso(v.i, t);
-        rel_buf_reset(scratch);
-        rel_buf_puts(scratch, t);
-        rel_value out = {REL_V_TEXT, 0, 0, rel_buf_cstr(scratch), scratch->len};
-        return out;
+        return rel_dialect_scratch_text(scratch, t);
     }
     if (type == REL_BOOLEAN && (v.kind == REL_V_INT || v.kind == REL_V_DOUBLE)) {
         bool on = v.kind == REL_V_INT ? v.i != 0 : v.d != 0.0;
@@ -562,17 +544,6 @@ static int pg_column_count(rel_dstmt *ds)
     return s->res ? PQnfields(s->res) : 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* bytea text ("\x6869", or the old escape form) -> bytes in the row's memory. */
 static rel_status pg_bytea(pg_stmt *s, const char *t, size_t n, rel_value *out)
 {
@@ -584,7 +555,7 @@ static rel_status pg_bytea(pg_stmt *s, const char *t, size_t n, rel_value *out)
         if (!p)
             return REL_NOMEM;
         for (size_t i = 0; i < len; i++) {
-            int hi = hexval(t[2 + 2 * i]), lo = hexval(t[3 + 2 * i]);
+            int hi = rel_hex_digit_value(t[2 + 2 * i]), lo = rel_hex_digit_value(t[3 + 2 * i]);
             if (hi < 0 || lo < 0)
                 return REL_DATABASE;
             p[i] = (char)(hi * 16 + lo);

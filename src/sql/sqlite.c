@@ -1,7 +1,6 @@
 /* The SQLite dialect: SQL text, value conversions and the sqlite3 driver. */
 #include "sql/dialect.h"
 
-#include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -48,14 +47,7 @@ static void sq_column_type(rel_buf *b, const rel_attr_def *attr)
     case REL_BIGINT: rel_buf_puts(b, "BIGINT"); break;
     case REL_FLOAT: rel_buf_puts(b, "FLOAT"); break;
     case REL_DOUBLE: rel_buf_puts(b, "DOUBLE PRECISION"); break;
-    case REL_DECIMAL:
-        if (a->length > 0 && a->scale > 0)
-            rel_buf_printf(b, "DECIMAL(%d,%d)", a->length, a->scale);
-        else if (a->length > 0)
-            rel_buf_printf(b, "DECIMAL(%d)", a->length);
-        else
-            rel_buf_puts(b, "DECIMAL");
-        break;
+    case REL_DECIMAL: rel_dialect_decimal_type(b, a); break;
     case REL_STRING: rel_buf_printf(b, "VARCHAR(%d)", a->length > 0 ? a->length : 255); break;
     case REL_TEXT: rel_buf_puts(b, "TEXT"); break;
     case REL_BOOLEAN: rel_buf_puts(b, "TINYINT(1)"); break;
@@ -89,10 +81,7 @@ static rel_value sq_to_db(rel_type type, rel_value v, rel_buf *scratch)
     if (type == REL_DATE && v.kind == REL_V_INT) {
         char t[40];
         rel_datetime_sqlite(v.i, t);
-        rel_buf_reset(scratch);
-        rel_buf_puts(scratch, t);
-        rel_value out = {REL_V_TEXT, 0, 0, rel_buf_cstr(scratch), scratch->len};
-        return out;
+        return rel_dialect_scratch_text(scratch, t);
     }
     if (type == REL_BOOLEAN && (v.kind == REL_V_INT || v.kind == REL_V_DOUBLE)) {
         bool on = v.kind == REL_V_INT ? v.i != 0 : v.d != 0.0;
@@ -417,20 +406,7 @@ static int sq_column_count(rel_dstmt *ds)
     return s->st ? sqlite3_column_count(s->st) : 0;
 }
 
-/* Whole-string integer / number parses (no trailing junk). */
-static bool parse_i64(const char *t, int64_t *out)
-{
-    if (!t || !*t)
-        return false;
-    errno = 0;
-    char *end = NULL;
-    long long v = strtoll(t, &end, 10);
-    if (errno || *end)
-        return false;
-    *out = v;
-    return true;
-}
-
+/* Whole-string number parse (no trailing junk). */
 static bool parse_double(const char *t, double *out)
 {
     if (!t || !*t)
@@ -471,7 +447,8 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
             *out = rel_int((int64_t)d);
             return REL_OK;
         }
-        if (t == SQLITE_TEXT && parse_i64((const char *)sqlite3_column_text(st, col), &out->i)) {
+        if (t == SQLITE_TEXT &&
+            rel_dialect_parse_i64((const char *)sqlite3_column_text(st, col), &out->i)) {
             out->kind = REL_V_INT;
             return REL_OK;
         }
@@ -491,7 +468,7 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     case REL_DECIMAL:
         if (t == SQLITE_TEXT) {
             const char *txt = (const char *)sqlite3_column_text(st, col);
-            if (parse_i64(txt, &out->i)) {
+            if (rel_dialect_parse_i64(txt, &out->i)) {
                 out->kind = REL_V_INT;
                 return REL_OK;
             }

@@ -6,6 +6,7 @@
 
 #include "query/record.h"
 #include "util/error.h"
+#include "util/json_read.h"
 
 /* Deeper nesting than this is refused (a malicious --where must not blow the stack). */
 #define REL_WHERE_MAX_DEPTH 64
@@ -431,16 +432,13 @@ static rel_status w_attr(wctx *c, const rel_attr_def *a, const json_t *v, bool *
 
 /* ---------------------------------------------------------------- logic */
 
-/* All pairs of a where object, ANDed. */
-static rel_status w_object(wctx *c, const json_t *obj, bool *wrote)
+/* All pairs of an object, joined by joiner. */
+static rel_status w_pairs(wctx *c, const json_t *obj, const char *joiner, bool *wrote)
 {
-    if (!json_is_object(obj))
-        return rel_err(c->err, REL_INVALID, "where: expected an object of conditions on %s",
-                       c->m->name);
     group g;
     const char *key;
     json_t *val;
-    g_begin(c, &g, " AND ");
+    g_begin(c, &g, joiner);
     json_object_foreach((json_t *)obj, key, val) {
         bool w = false;
         g_term(c, &g);
@@ -453,36 +451,34 @@ static rel_status w_object(wctx *c, const json_t *obj, bool *wrote)
     return REL_OK;
 }
 
+/* All pairs of a where object, ANDed. */
+static rel_status w_object(wctx *c, const json_t *obj, bool *wrote)
+{
+    if (!json_is_object(obj))
+        return rel_err(c->err, REL_INVALID, "where: expected an object of conditions on %s",
+                       c->m->name);
+    return w_pairs(c, obj, " AND ", wrote);
+}
+
 /* and/or: an array of where objects, or an object whose pairs are the terms. */
 static rel_status w_logic(wctx *c, const char *name, const json_t *v, const char *joiner,
                           bool *wrote)
 {
-    group g;
-    g_begin(c, &g, joiner);
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *item;
-        json_array_foreach(v, i, item) {
-            bool w = false;
-            g_term(c, &g);
-            rel_status st = w_object(c, item, &w);
-            if (st != REL_OK)
-                return st;
-            g_term_done(c, &g, w);
-        }
-    } else if (json_is_object(v)) {
-        const char *key;
-        json_t *val;
-        json_object_foreach((json_t *)v, key, val) {
-            bool w = false;
-            g_term(c, &g);
-            rel_status st = w_pair(c, key, val, &w);
-            if (st != REL_OK)
-                return st;
-            g_term_done(c, &g, w);
-        }
-    } else {
+    if (json_is_object(v))
+        return w_pairs(c, v, joiner, wrote);
+    if (!json_is_array(v))
         return rel_err(c->err, REL_INVALID, "where: '%s' takes an array or an object", name);
+    group g;
+    size_t i;
+    json_t *item;
+    g_begin(c, &g, joiner);
+    json_array_foreach(v, i, item) {
+        bool w = false;
+        g_term(c, &g);
+        rel_status st = w_object(c, item, &w);
+        if (st != REL_OK)
+            return st;
+        g_term_done(c, &g, w);
     }
     *wrote = g_end(c, &g);
     return REL_OK;
@@ -536,19 +532,7 @@ rel_status rel_where_parse(const char *json, json_t **out, rel_error *err)
     *out = NULL;
     if (!json || !*json)
         return REL_OK;
-    json_error_t je;
-    json_t *j = json_loads(json, JSON_DECODE_ANY, &je);
-    if (!j) {
-        rel_status st = rel_err(err, REL_PARSE, "where: invalid JSON at line %d, column %d: %s",
-                                je.line, je.column, je.text);
-        if (err) {
-            err->line = je.line;
-            err->column = je.column;
-        }
-        return st;
-    }
-    *out = j;
-    return REL_OK;
+    return rel_json_load_clause("where", json, out, err);
 }
 
 rel_status rel_where_append_json(rel_sql *q, const rel_model *m, const char *alias,

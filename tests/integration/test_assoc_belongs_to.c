@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 #define OK(call)                                                                      \
@@ -35,11 +36,6 @@ typedef struct fixture {
     size_t nstmt;
 } fixture;
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 static void logger(void *user, const char *sql, const rel_value *params, size_t n)
 {
     (void)sql;
@@ -51,7 +47,6 @@ static void logger(void *user, const char *sql, const rel_value *params, size_t 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rel_error err;
     rel_schema *s = f->schema = rel_schema_new();
     f->org = rel_define(s, "Organization", (rel_attr[]){STR("name"), {0}}, NULL);
     f->emp = rel_define(s, "Employee", (rel_attr[]){STR("name"), {0}}, NULL);
@@ -68,13 +63,8 @@ static int setup(void **state)
                 &(rel_assoc_opts){.source_key = "name", .foreign_key = {.name = "actorName"}});
     rel_belongs_to(f->role, f->actor,
                    &(rel_assoc_opts){.target_key = "name", .foreign_key = {.name = "actorName"}});
-    if (rel_schema_freeze(s, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
-    if (rel_open(&f->db, s, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(s, f->url);
     rel_set_logger(f->db, logger, f);
     *state = f;
     return 0;
@@ -89,37 +79,12 @@ static int teardown(void **state)
     return 0;
 }
 
-static rel_record *make(fixture *f, rel_model *m, const char *attr, const char *text)
-{
-    rel_record *r = rel_new(m);
-    assert_non_null(r);
-    OK(rel_set_text(r, attr, text, &E));
-    OK(rel_save(f->db, r, &E));
-    return r;
-}
-
-static long long scalar_int(fixture *f, const char *sql)
-{
-    char *s = test_sql_scalar(f->url, sql);
-    if (!s)
-        return -1;
-    long long v = strtoll(s, NULL, 10);
-    free(s);
-    return v;
-}
-
 static long long emp_col(fixture *f, const rel_record *e, const char *col)
 {
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"Employees\" WHERE \"id\" = %lld", col,
              (long long)rel_get_int(e, "id"));
-    return scalar_int(f, sql);
-}
-
-static void free_all(rel_record **rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        rel_record_free(rows[i]);
+    return test_sql_int(f->url, sql);
 }
 
 /* ---------------------------------------------------------------- default name */
@@ -127,9 +92,9 @@ static void free_all(rel_record **rows, size_t n)
 static void get_set_create(void **state)
 {
     fixture *f = *state;
-    rel_record *acme = make(f, f->org, "name", "Acme");
-    rel_record *init = make(f, f->org, "name", "Initech");
-    rel_record *ann = make(f, f->emp, "name", "Ann");
+    rel_record *acme = test_saved_row(f->db, f->org, "name", "Acme");
+    rel_record *init = test_saved_row(f->db, f->org, "name", "Initech");
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
     rel_result *res = NULL;
 
     /* getOrganization with no key: no row, and no query. */
@@ -198,7 +163,7 @@ static void get_set_create(void **state)
                      REL_INVALID);
     assert_int_equal(rel_get_int(ann, "OrganizationId"), rel_get_int(nu, "id"));
     rel_record *all[] = {acme, init, ann, nu, bo, unsaved};
-    free_all(all, 6);
+    test_free_records(all, 6);
 }
 
 /* ---------------------------------------------------------------- alias, keys */
@@ -206,8 +171,8 @@ static void get_set_create(void **state)
 static void self_alias_manager(void **state)
 {
     fixture *f = *state;
-    rel_record *boss = make(f, f->emp, "name", "Boss");
-    rel_record *ann = make(f, f->emp, "name", "Ann");
+    rel_record *boss = test_saved_row(f->db, f->emp, "name", "Boss");
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
     OK(rel_assoc_set(f->db, ann, "manager", &boss, 1, NULL, &E));
     assert_int_equal(emp_col(f, ann, "managerId"), rel_get_int(boss, "id"));
     rel_result *res = NULL;
@@ -226,15 +191,15 @@ static void self_alias_manager(void **state)
     assert_string_equal(err.message,
                         "Association with alias 'Employee' does not exist on Employee");
     rel_record *all[] = {boss, ann, big};
-    free_all(all, 3);
+    test_free_records(all, 3);
 }
 
 static void seeds_target_key_name(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->actor, "name", "Ann");
-    rel_record *bo = make(f, f->actor, "name", "Bo");
-    rel_record *hamlet = make(f, f->role, "title", "Hamlet");
+    rel_record *ann = test_saved_row(f->db, f->actor, "name", "Ann");
+    rel_record *bo = test_saved_row(f->db, f->actor, "name", "Bo");
+    rel_record *hamlet = test_saved_row(f->db, f->role, "title", "Hamlet");
 
     /* Role.setActor(actor) writes the actor's name, not its id. */
     OK(rel_assoc_set(f->db, hamlet, "Actor", &ann, 1, NULL, &E));
@@ -267,13 +232,13 @@ static void seeds_target_key_name(void **state)
     OK(rel_assoc_create(f->db, hamlet, "Actor", cy, NULL, &E));
     assert_string_equal(rel_get_text(hamlet, "actorName"), "Cy");
     rel_record *all[] = {ann, bo, hamlet, cy};
-    free_all(all, 4);
+    test_free_records(all, 4);
 }
 
 static void not_null_key_cannot_be_unset(void **state)
 {
     fixture *f = *state;
-    rel_record *acme = make(f, f->org, "name", "Acme");
+    rel_record *acme = test_saved_row(f->db, f->org, "name", "Acme");
     rel_record *t = rel_new(f->ticket);
     OK(rel_set_text(t, "title", "bug", &E));
     OK(rel_assoc_set(f->db, t, "owner", &acme, 1, NULL, &E)); /* inserts the ticket */
@@ -295,26 +260,11 @@ static void not_null_key_cannot_be_unset(void **state)
 static void create_is_atomic(void **state)
 {
     fixture *f = *state;
-    rel_record *acme = make(f, f->org, "name", "Acme");
-    rel_record *boom = make(f, f->emp, "name", "boom");
+    rel_record *acme = test_saved_row(f->db, f->org, "name", "Acme");
+    rel_record *boom = test_saved_row(f->db, f->emp, "name", "boom");
     OK(rel_assoc_set(f->db, boom, "Organization", &acme, 1, NULL, &E));
     /* Employees named 'boom' cannot be updated any more. */
-    if (is_pg()) {
-        OK(rel_exec(f->db,
-                    "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.\"name\" = "
-                    "'boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE "
-                    "plpgsql",
-                    NULL, 0, &E));
-        OK(rel_exec(f->db,
-                    "CREATE TRIGGER boom BEFORE UPDATE ON \"Employees\" FOR EACH ROW EXECUTE "
-                    "FUNCTION boom()",
-                    NULL, 0, &E));
-    } else {
-        OK(rel_exec(f->db,
-                    "CREATE TRIGGER boom BEFORE UPDATE ON \"Employees\" WHEN NEW.\"name\" = "
-                    "'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END",
-                    NULL, 0, &E));
-    }
+    test_install_boom_trigger(f->db, "UPDATE", "Employees", "NEW.\"name\" = 'boom'");
     rel_record *nu = rel_new(f->org);
     OK(rel_set_text(nu, "name", "Globex", &E));
     rel_error err;
@@ -322,17 +272,18 @@ static void create_is_atomic(void **state)
     assert_non_null(strstr(err.message, "boom"));
     /* Neither the new organization nor the link is left, in the database or
        in memory. */
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Organizations\""), 1);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Organizations\""), 1);
     assert_int_equal(emp_col(f, boom, "OrganizationId"), rel_get_int(acme, "id"));
     assert_int_equal(rel_get_int(boom, "OrganizationId"), rel_get_int(acme, "id"));
     assert_true(rel_is_null(nu, "id"));
 
     /* The same row can be created once the obstacle is gone. */
-    OK(rel_exec(f->db, is_pg() ? "DROP TRIGGER boom ON \"Employees\"" : "DROP TRIGGER boom",
+    OK(rel_exec(f->db,
+                test_is_postgres() ? "DROP TRIGGER boom ON \"Employees\"" : "DROP TRIGGER boom",
                 NULL, 0, &E));
     OK(rel_assoc_create(f->db, boom, "Organization", nu, NULL, &E));
     assert_int_equal(emp_col(f, boom, "OrganizationId"), rel_get_int(nu, "id"));
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Organizations\""), 2);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Organizations\""), 2);
 
     /* Inside the caller's transaction: the caller's rollback undoes it. */
     rel_record *nu2 = rel_new(f->org);
@@ -340,7 +291,7 @@ static void create_is_atomic(void **state)
     OK(rel_begin(f->db, &E));
     OK(rel_assoc_create(f->db, boom, "Organization", nu2, NULL, &E));
     OK(rel_rollback(f->db, &E));
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Organizations\""), 2);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Organizations\""), 2);
     rel_record_free(nu2);
     rel_record_free(nu);
     rel_record_free(boom);
@@ -350,9 +301,9 @@ static void create_is_atomic(void **state)
 static void misuse_is_reported(void **state)
 {
     fixture *f = *state;
-    rel_record *acme = make(f, f->org, "name", "Acme");
-    rel_record *ann = make(f, f->emp, "name", "Ann");
-    rel_record *bo = make(f, f->emp, "name", "Bo");
+    rel_record *acme = test_saved_row(f->db, f->org, "name", "Acme");
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
+    rel_record *bo = test_saved_row(f->db, f->emp, "name", "Bo");
     rel_error err;
     int64_t n;
     bool has;
@@ -372,7 +323,7 @@ static void misuse_is_reported(void **state)
                      REL_INVALID);
     assert_int_equal(rel_assoc_set(NULL, ann, "Organization", &acme, 1, NULL, &err), REL_MISUSE);
     rel_record *all[] = {acme, ann, bo};
-    free_all(all, 3);
+    test_free_records(all, 3);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 #define OK(call)                                                                      \
@@ -35,11 +36,6 @@ typedef struct fixture {
     size_t nwrite; /* INSERT / UPDATE / DELETE */
 } fixture;
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 static void logger(void *user, const char *sql, const rel_value *params, size_t n)
 {
     (void)params;
@@ -53,7 +49,6 @@ static void logger(void *user, const char *sql, const rel_value *params, size_t 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rel_error err;
     f->schema = rel_schema_new();
     f->user = rel_define(f->schema, "User", (rel_attr[]){{.name = "name", .type = REL_STRING}, {0}}, NULL);
     f->comment = rel_define(f->schema, "Comment", (rel_attr[]){{.name = "body", .type = REL_STRING}, {0}}, NULL);
@@ -72,13 +67,8 @@ static int setup(void **state)
                                    .foreign_key = {.name = "authorId", .allow_null = REL_NO}});
     rel_has_many(f->role, f->costume,
                  &(rel_assoc_opts){.source_key = "title", .foreign_key = {.name = "roleTitle"}});
-    if (rel_schema_freeze(f->schema, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
-    if (rel_open(&f->db, f->schema, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(f->schema, f->url);
     rel_set_logger(f->db, logger, f);
     *state = f;
     return 0;
@@ -93,26 +83,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A saved row of m with one text attribute. Owned by the caller. */
-static rel_record *make(fixture *f, rel_model *m, const char *attr, const char *text)
-{
-    rel_record *r = rel_new(m);
-    assert_non_null(r);
-    OK(rel_set_text(r, attr, text, &E));
-    OK(rel_save(f->db, r, &E));
-    return r;
-}
-
-static long long scalar_int(fixture *f, const char *sql)
-{
-    char *s = test_sql_scalar(f->url, sql);
-    if (!s)
-        return -1; /* NULL */
-    long long v = strtoll(s, NULL, 10);
-    free(s);
-    return v;
-}
-
 static char *scalar_text(fixture *f, const char *sql)
 {
     return test_sql_scalar(f->url, sql);
@@ -123,13 +93,7 @@ static long long comment_owner(fixture *f, const rel_record *c)
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT \"UserId\" FROM \"Comments\" WHERE \"id\" = %lld",
              (long long)rel_get_int(c, "id"));
-    return scalar_int(f, sql);
-}
-
-static void free_all(rel_record **rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        rel_record_free(rows[i]);
+    return test_sql_int(f->url, sql);
 }
 
 /* ---------------------------------------------------------------- default name */
@@ -137,12 +101,12 @@ static void free_all(rel_record **rows, size_t n)
 static void add_get_count_has_remove(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *bo = make(f, f->user, "name", "Bo");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *bo = test_saved_row(f->db, f->user, "name", "Bo");
     rel_record *c[4];
     const char *bodies[4] = {"first", "second", "third", "fourth"};
     for (int i = 0; i < 4; i++)
-        c[i] = make(f, f->comment, "body", bodies[i]);
+        c[i] = test_saved_row(f->db, f->comment, "body", bodies[i]);
 
     /* addComment(row): one UPDATE, the row carries its new key. */
     size_t before = f->nstmt;
@@ -217,7 +181,7 @@ static void add_get_count_has_remove(void **state)
     OK(rel_assoc_remove(f->db, ann, "Comments", &c[0], 1, &E));
     assert_true(rel_is_null(c[0], "UserId"));
     assert_int_equal(comment_owner(f, c[0]), -1);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Comments\""), 4);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Comments\""), 4);
 
     /* Removing what is not linked (c[3] belongs to Bo) does nothing. */
     OK(rel_assoc_remove(f->db, ann, "Comments", &c[3], 1, &E));
@@ -230,7 +194,7 @@ static void add_get_count_has_remove(void **state)
     assert_int_equal(n, 1); /* second */
     assert_int_equal(comment_owner(f, c[2]), -1);
 
-    free_all(c, 4);
+    test_free_records(c, 4);
     rel_record_free(ann);
     rel_record_free(bo);
 }
@@ -238,10 +202,10 @@ static void add_get_count_has_remove(void **state)
 static void set_replaces_the_whole_set(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
     rel_record *c[4];
     for (int i = 0; i < 4; i++)
-        c[i] = make(f, f->comment, "body", "x");
+        c[i] = test_saved_row(f->db, f->comment, "body", "x");
     OK(rel_assoc_add(f->db, ann, "Comments", c, 2, NULL, &E)); /* c0, c1 */
 
     /* setComments([c1, c2, c3]): c0 is unlinked (not deleted), c2 and c3 linked. */
@@ -251,7 +215,7 @@ static void set_replaces_the_whole_set(void **state)
         assert_int_equal(comment_owner(f, c[i]), rel_get_int(ann, "id"));
         assert_int_equal(rel_get_int(c[i], "UserId"), rel_get_int(ann, "id"));
     }
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Comments\""), 4);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Comments\""), 4);
 
     /* By key values. */
     rel_value k0 = rel_int(rel_get_int(c[0], "id"));
@@ -265,15 +229,16 @@ static void set_replaces_the_whole_set(void **state)
     OK(rel_assoc_set(f->db, ann, "Comments", NULL, 0, NULL, &E));
     OK(rel_assoc_count(f->db, ann, "Comments", NULL, &n, &E));
     assert_int_equal(n, 0);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Comments\" WHERE \"UserId\" IS NULL"), 4);
-    free_all(c, 4);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Comments\""
+                                          " WHERE \"UserId\" IS NULL"), 4);
+    test_free_records(c, 4);
     rel_record_free(ann);
 }
 
 static void create_links_the_new_row(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
     rel_record *c = rel_new(f->comment);
     OK(rel_set_text(c, "body", "hello", &E));
     size_t before = f->nstmt;
@@ -295,8 +260,8 @@ static void create_links_the_new_row(void **state)
 static void alias_with_not_null_key(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *bo = make(f, f->user, "name", "Bo");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *bo = test_saved_row(f->db, f->user, "name", "Bo");
     rel_record *p[2];
     for (int i = 0; i < 2; i++) {
         p[i] = rel_new(f->post);
@@ -334,7 +299,7 @@ static void alias_with_not_null_key(void **state)
     assert_int_equal(rel_get_int(p[0], "authorId"), rel_get_int(bo, "id"));
     OK(rel_assoc_count(f->db, ann, "articles", NULL, &n, &E));
     assert_int_equal(n, 1);
-    free_all(p, 2);
+    test_free_records(p, 2);
     rel_record_free(ann);
     rel_record_free(bo);
 }
@@ -344,11 +309,11 @@ static void alias_with_not_null_key(void **state)
 static void seeds_source_key_title(void **state)
 {
     fixture *f = *state;
-    rel_record *hamlet = make(f, f->role, "title", "Hamlet");
-    rel_record *lear = make(f, f->role, "title", "Lear");
-    rel_record *cape = make(f, f->costume, "name", "cape");
-    rel_record *crown = make(f, f->costume, "name", "crown");
-    rel_record *sword = make(f, f->costume, "name", "sword");
+    rel_record *hamlet = test_saved_row(f->db, f->role, "title", "Hamlet");
+    rel_record *lear = test_saved_row(f->db, f->role, "title", "Lear");
+    rel_record *cape = test_saved_row(f->db, f->costume, "name", "cape");
+    rel_record *crown = test_saved_row(f->db, f->costume, "name", "crown");
+    rel_record *sword = test_saved_row(f->db, f->costume, "name", "sword");
 
     OK(rel_assoc_add(f->db, hamlet, "Costumes", (rel_record *[]){cape, sword}, 2, NULL, &E));
     assert_string_equal(rel_get_text(cape, "roleTitle"), "Hamlet");
@@ -384,7 +349,8 @@ static void seeds_source_key_title(void **state)
     OK(rel_assoc_count(f->db, lear, "Costumes", NULL, &n, &E));
     assert_int_equal(n, 0);
     assert_string_equal(rel_get_text(crown, "roleTitle"), "Hamlet");
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Costumes\" WHERE \"roleTitle\" IS NULL"),
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Costumes\""
+                                          " WHERE \"roleTitle\" IS NULL"),
                      2);
 
     OK(rel_assoc_remove(f->db, hamlet, "Costumes", &crown, 1, &E));
@@ -403,7 +369,7 @@ static void seeds_source_key_title(void **state)
     rel_record_free(unsaved);
 
     rel_record *all[] = {hamlet, lear, cape, crown, sword, gloves};
-    free_all(all, 6);
+    test_free_records(all, 6);
 }
 
 /* ---------------------------------------------------------------- guarantees */
@@ -412,17 +378,11 @@ static void statements_do_not_grow_with_rows(void **state)
 {
     fixture *f = *state;
     enum { N = 1000 };
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *bo = make(f, f->user, "name", "Bo");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *bo = test_saved_row(f->db, f->user, "name", "Bo");
     rel_record **rows = calloc(N, sizeof *rows);
     rel_value *keys = calloc(N, sizeof *keys);
-    for (int i = 0; i < N; i++) {
-        rows[i] = rel_new(f->comment);
-        OK(rel_set_text(rows[i], "body", "bulk", &E));
-    }
-    OK(rel_bulk_create(f->db, rows, N, &E));
-    for (int i = 0; i < N; i++)
-        keys[i] = rel_int(rel_get_int(rows[i], "id"));
+    test_bulk_rows(f->db, f->comment, "body", "bulk", N, rows, keys);
 
     size_t before = f->nstmt;
     OK(rel_assoc_add(f->db, bo, "Comments", rows, 1, NULL, &E));
@@ -457,13 +417,14 @@ static void statements_do_not_grow_with_rows(void **state)
     before = f->nstmt;
     OK(rel_assoc_remove(f->db, bo, "Comments", rows, N, &E));
     assert_int_equal(f->nstmt - before, one);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Comments\" WHERE \"UserId\" IS NULL"),
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Comments\""
+                                          " WHERE \"UserId\" IS NULL"),
                      N);
     /* Row 0 was unlinked by key (its memory was not given), the rest as rows. */
     for (int i = 1; i < N; i++)
         assert_true(rel_is_null(rows[i], "UserId"));
 
-    free_all(rows, N);
+    test_free_records(rows, N);
     free(rows);
     free(keys);
     rel_record_free(ann);
@@ -473,33 +434,18 @@ static void statements_do_not_grow_with_rows(void **state)
 /* A trigger refuses to link a comment whose body is 'boom'. */
 static void install_boom_trigger(fixture *f)
 {
-    if (is_pg()) {
-        OK(rel_exec(f->db,
-                    "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN "
-                    "IF NEW.\"body\" = 'boom' AND NEW.\"UserId\" IS NOT NULL THEN "
-                    "RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
-                    NULL, 0, &E));
-        OK(rel_exec(f->db,
-                    "CREATE TRIGGER boom BEFORE UPDATE ON \"Comments\" FOR EACH ROW "
-                    "EXECUTE FUNCTION boom()",
-                    NULL, 0, &E));
-    } else {
-        OK(rel_exec(f->db,
-                    "CREATE TRIGGER boom BEFORE UPDATE ON \"Comments\" WHEN NEW.\"body\" = "
-                    "'boom' AND NEW.\"UserId\" IS NOT NULL BEGIN SELECT RAISE(ABORT, 'boom'); "
-                    "END",
-                    NULL, 0, &E));
-    }
+    test_install_boom_trigger(f->db, "UPDATE", "Comments",
+                              "NEW.\"body\" = 'boom' AND NEW.\"UserId\" IS NOT NULL");
 }
 
 static void failure_in_the_middle_leaves_no_trace(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
     rel_record *c[4];
     const char *bodies[4] = {"a", "b", "c", "boom"};
     for (int i = 0; i < 4; i++)
-        c[i] = make(f, f->comment, "body", bodies[i]);
+        c[i] = test_saved_row(f->db, f->comment, "body", bodies[i]);
     OK(rel_assoc_add(f->db, ann, "Comments", c, 2, NULL, &E)); /* a, b */
     install_boom_trigger(f);
 
@@ -536,15 +482,15 @@ static void failure_in_the_middle_leaves_no_trace(void **state)
     OK(rel_assoc_add(f->db, ann, "Comments", c + 2, 1, NULL, &E));
     OK(rel_rollback(f->db, &E));
     assert_int_equal(comment_owner(f, c[2]), -1);
-    free_all(c, 4);
+    test_free_records(c, 4);
     rel_record_free(ann);
 }
 
 static void misuse_is_reported(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *hamlet = make(f, f->role, "title", "Hamlet");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *hamlet = test_saved_row(f->db, f->role, "title", "Hamlet");
     rel_error err;
     assert_int_equal(rel_assoc_add(f->db, ann, "Comments", &hamlet, 1, NULL, &err),
                      REL_INVALID);

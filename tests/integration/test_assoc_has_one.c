@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 #define OK(call)                                                                      \
@@ -36,11 +37,6 @@ typedef struct fixture {
     size_t nstmt, nwrite;
 } fixture;
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 static void logger(void *user, const char *sql, const rel_value *params, size_t n)
 {
     (void)params;
@@ -54,7 +50,6 @@ static void logger(void *user, const char *sql, const rel_value *params, size_t 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rel_error err;
     rel_schema *s = f->schema = rel_schema_new();
     f->user = rel_define(s, "User", (rel_attr[]){STR("name"), {0}}, NULL);
     f->profile = rel_define(s, "Profile", (rel_attr[]){STR("bio"), {0}}, NULL);
@@ -71,13 +66,8 @@ static int setup(void **state)
                 &(rel_assoc_opts){.source_key = "name", .foreign_key = {.name = "actorName"}});
     rel_belongs_to(f->role, f->actor,
                    &(rel_assoc_opts){.target_key = "name", .foreign_key = {.name = "actorName"}});
-    if (rel_schema_freeze(s, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
-    if (rel_open(&f->db, s, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(s, f->url);
     rel_set_logger(f->db, logger, f);
     *state = f;
     return 0;
@@ -92,38 +82,13 @@ static int teardown(void **state)
     return 0;
 }
 
-static rel_record *make(fixture *f, rel_model *m, const char *attr, const char *text)
-{
-    rel_record *r = rel_new(m);
-    assert_non_null(r);
-    OK(rel_set_text(r, attr, text, &E));
-    OK(rel_save(f->db, r, &E));
-    return r;
-}
-
-static long long scalar_int(fixture *f, const char *sql)
-{
-    char *s = test_sql_scalar(f->url, sql);
-    if (!s)
-        return -1;
-    long long v = strtoll(s, NULL, 10);
-    free(s);
-    return v;
-}
-
 /* The key column of row r in table, -1 when NULL. */
 static long long key_of(fixture *f, const char *table, const char *col, const rel_record *r)
 {
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE \"id\" = %lld", col, table,
              (long long)rel_get_int(r, "id"));
-    return scalar_int(f, sql);
-}
-
-static void free_all(rel_record **rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        rel_record_free(rows[i]);
+    return test_sql_int(f->url, sql);
 }
 
 /* ---------------------------------------------------------------- default name */
@@ -131,9 +96,9 @@ static void free_all(rel_record **rows, size_t n)
 static void get_set_create(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *p1 = make(f, f->profile, "bio", "one");
-    rel_record *p2 = make(f, f->profile, "bio", "two");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *p1 = test_saved_row(f->db, f->profile, "bio", "one");
+    rel_record *p2 = test_saved_row(f->db, f->profile, "bio", "two");
     long long ann_id = rel_get_int(ann, "id");
     rel_result *res = NULL;
 
@@ -155,7 +120,7 @@ static void get_set_create(void **state)
     assert_int_equal(key_of(f, "Profiles", "UserId", p1), -1);
     assert_int_equal(key_of(f, "Profiles", "UserId", p2), ann_id);
     assert_int_equal(rel_get_int(p2, "UserId"), ann_id);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Profiles\""), 2);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Profiles\""), 2);
 
     /* Setting the one linked keeps it linked. */
     OK(rel_assoc_set(f->db, ann, "Profile", &p2, 1, NULL, &E));
@@ -177,7 +142,8 @@ static void get_set_create(void **state)
 
     /* setProfile(null) unlinks. */
     OK(rel_assoc_set(f->db, ann, "Profile", NULL, 0, NULL, &E));
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Profiles\" WHERE \"UserId\" IS NULL"),
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Profiles\""
+                                          " WHERE \"UserId\" IS NULL"),
                      2);
 
     /* A new row given to set is inserted with its key, as Sequelize's save(). */
@@ -188,7 +154,7 @@ static void get_set_create(void **state)
     assert_int_equal(key_of(f, "Profiles", "UserId", p3), ann_id);
 
     /* createProfile. */
-    rel_record *bo = make(f, f->user, "name", "Bo");
+    rel_record *bo = test_saved_row(f->db, f->user, "name", "Bo");
     rel_record *p4 = rel_new(f->profile);
     OK(rel_set_text(p4, "bio", "four", &E));
     size_t before = f->nstmt;
@@ -198,7 +164,7 @@ static void get_set_create(void **state)
     assert_int_equal(rel_get_int(p4, "UserId"), rel_get_int(bo, "id"));
 
     rel_record *all[] = {ann, bo, p1, p2, p3, p4};
-    free_all(all, 6);
+    test_free_records(all, 6);
 }
 
 /* ---------------------------------------------------------------- alias, keys */
@@ -207,8 +173,8 @@ static void alias_home(void **state)
 {
     fixture *f = *state;
     const char *fk = rel_assoc_foreign_key(f->home);
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *a1 = make(f, f->address, "street", "Main St");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *a1 = test_saved_row(f->db, f->address, "street", "Main St");
     rel_record *a2 = rel_new(f->address);
     OK(rel_set_text(a2, "street", "Side St", &E));
     OK(rel_assoc_set(f->db, ann, "home", &a1, 1, NULL, &E));
@@ -226,15 +192,15 @@ static void alias_home(void **state)
     assert_int_equal(rel_assoc_get(f->db, ann, "Address", NULL, &res, &err), REL_INVALID);
     assert_string_equal(err.message, "Association with alias 'Address' does not exist on User");
     rel_record *all[] = {ann, a1, a2};
-    free_all(all, 3);
+    test_free_records(all, 3);
 }
 
 static void seeds_source_key_name(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->actor, "name", "Ann");
-    rel_record *hamlet = make(f, f->role, "title", "Hamlet");
-    rel_record *lear = make(f, f->role, "title", "Lear");
+    rel_record *ann = test_saved_row(f->db, f->actor, "name", "Ann");
+    rel_record *hamlet = test_saved_row(f->db, f->role, "title", "Hamlet");
+    rel_record *lear = test_saved_row(f->db, f->role, "title", "Lear");
 
     OK(rel_assoc_set(f->db, ann, "Role", &hamlet, 1, NULL, &E));
     assert_string_equal(rel_get_text(hamlet, "actorName"), "Ann");
@@ -250,7 +216,8 @@ static void seeds_source_key_name(void **state)
     assert_int_equal(rel_result_count(res), 1);
     assert_string_equal(rel_get_text(rel_result_row(res, 0), "title"), "Lear");
     rel_result_free(res);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Roles\" WHERE \"actorName\" IS NULL"),
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Roles\""
+                                          " WHERE \"actorName\" IS NULL"),
                      1);
 
     rel_record *ophelia = rel_new(f->role);
@@ -258,13 +225,13 @@ static void seeds_source_key_name(void **state)
     OK(rel_assoc_create(f->db, ann, "Role", ophelia, NULL, &E));
     assert_string_equal(rel_get_text(ophelia, "actorName"), "Ann");
     rel_record *all[] = {ann, hamlet, lear, ophelia};
-    free_all(all, 4);
+    test_free_records(all, 4);
 }
 
 static void not_null_key_refuses_unlinking(void **state)
 {
     fixture *f = *state;
-    rel_record *fr = make(f, f->country, "name", "France");
+    rel_record *fr = test_saved_row(f->db, f->country, "name", "France");
     rel_record *paris = rel_new(f->capital);
     OK(rel_set_text(paris, "name", "Paris", &E));
     OK(rel_assoc_create(f->db, fr, "Capital", paris, NULL, &E));
@@ -279,13 +246,13 @@ static void not_null_key_refuses_unlinking(void **state)
     assert_non_null(strstr(err.message, "Capital.countryId cannot be null"));
     assert_int_equal(f->nwrite, before);
     assert_true(rel_is_null(lyon, "id"));
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Capitals\""), 1);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Capitals\""), 1);
     assert_int_equal(rel_assoc_set(f->db, fr, "Capital", NULL, 0, NULL, &err), REL_NOT_NULL);
 
     /* Setting the one linked is fine. */
     OK(rel_assoc_set(f->db, fr, "Capital", &paris, 1, NULL, &E));
     rel_record *all[] = {fr, paris, lyon};
-    free_all(all, 3);
+    test_free_records(all, 3);
 }
 
 /* ---------------------------------------------------------------- guarantees */
@@ -293,26 +260,12 @@ static void not_null_key_refuses_unlinking(void **state)
 static void set_is_atomic(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *p1 = make(f, f->profile, "bio", "one");
-    rel_record *boom = make(f, f->profile, "bio", "boom");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *p1 = test_saved_row(f->db, f->profile, "bio", "one");
+    rel_record *boom = test_saved_row(f->db, f->profile, "bio", "boom");
     OK(rel_assoc_set(f->db, ann, "Profile", &p1, 1, NULL, &E));
-    if (is_pg()) {
-        OK(rel_exec(f->db,
-                    "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.\"bio\" = 'boom' "
-                    "AND NEW.\"UserId\" IS NOT NULL THEN RAISE EXCEPTION 'boom'; END IF; RETURN "
-                    "NEW; END $$ LANGUAGE plpgsql",
-                    NULL, 0, &E));
-        OK(rel_exec(f->db,
-                    "CREATE TRIGGER boom BEFORE UPDATE ON \"Profiles\" FOR EACH ROW EXECUTE "
-                    "FUNCTION boom()",
-                    NULL, 0, &E));
-    } else {
-        OK(rel_exec(f->db,
-                    "CREATE TRIGGER boom BEFORE UPDATE ON \"Profiles\" WHEN NEW.\"bio\" = 'boom' "
-                    "AND NEW.\"UserId\" IS NOT NULL BEGIN SELECT RAISE(ABORT, 'boom'); END",
-                    NULL, 0, &E));
-    }
+    test_install_boom_trigger(f->db, "UPDATE", "Profiles",
+                              "NEW.\"bio\" = 'boom' AND NEW.\"UserId\" IS NOT NULL");
     /* Unlinking p1 succeeds, linking boom fails: p1 stays linked. */
     rel_error err;
     assert_int_not_equal(rel_assoc_set(f->db, ann, "Profile", &boom, 1, NULL, &err), REL_OK);
@@ -330,14 +283,14 @@ static void set_is_atomic(void **state)
     OK(rel_save(f->db, boom, &E));
     assert_int_equal(key_of(f, "Profiles", "UserId", boom), -1);
     rel_record *all[] = {ann, p1, boom};
-    free_all(all, 3);
+    test_free_records(all, 3);
 }
 
 static void misuse_is_reported(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *p1 = make(f, f->profile, "bio", "one");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *p1 = test_saved_row(f->db, f->profile, "bio", "one");
     rel_error err;
     assert_int_equal(rel_assoc_add(f->db, ann, "Profile", &p1, 1, NULL, &err), REL_MISUSE);
     assert_non_null(strstr(err.message, "hasOne"));
@@ -353,7 +306,7 @@ static void misuse_is_reported(void **state)
     /* create takes a new row only. */
     assert_int_equal(rel_assoc_create(f->db, ann, "Profile", p1, NULL, &err), REL_INVALID);
     rel_record *all[] = {ann, p1, nobody};
-    free_all(all, 3);
+    test_free_records(all, 3);
 }
 
 int main(void)

@@ -4,19 +4,24 @@
  * names from both sides, an alias, a self-association (friends), junction
  * attributes (insert, update when different, never a duplicate), the seeds'
  * Costume.belongsToMany(Actor) on `name` and `wardrobe`; the statement count
- * not growing with the rows; atomicity under failures in the middle. */
+ * not growing with the rows; atomicity under failures in the middle; an
+ * add without junction values as one read and one upsert, beside a set. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 #define OK(call)                                                                      \
@@ -36,13 +41,8 @@ typedef struct fixture {
     rel_model *emp, *task, *user, *group, *student, *course, *enrollment, *actor, *costume;
     rel_db *db;
     const char *url;
-    size_t nstmt, ninsert, nupdate, ndelete;
+    size_t nstmt, ninsert, nupdate, ndelete, ntx;
 } fixture;
-
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
 
 static void logger(void *user, const char *sql, const rel_value *params, size_t n)
 {
@@ -53,12 +53,14 @@ static void logger(void *user, const char *sql, const rel_value *params, size_t 
     f->ninsert += strncmp(sql, "INSERT", 6) == 0;
     f->nupdate += strncmp(sql, "UPDATE", 6) == 0;
     f->ndelete += strncmp(sql, "DELETE", 6) == 0;
+    f->ntx += strncmp(sql, "BEGIN", 5) == 0 || strncmp(sql, "SAVEPOINT", 9) == 0 ||
+              strncmp(sql, "COMMIT", 6) == 0 || strncmp(sql, "RELEASE", 7) == 0 ||
+              strncmp(sql, "ROLLBACK", 8) == 0;
 }
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rel_error err;
     rel_schema *s = f->schema = rel_schema_new();
     f->emp = rel_define(s, "Employee", (rel_attr[]){STR("name"), {0}}, NULL);
     f->task = rel_define(s, "Task", (rel_attr[]){STR("title"), {0}}, NULL);
@@ -84,13 +86,8 @@ static int setup(void **state)
     rel_belongs_to_many(f->costume, f->actor,
                         &(rel_assoc_opts){.through = "actor_costumes", .source_key = "name",
                                           .target_key = "wardrobe"});
-    if (rel_schema_freeze(s, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
-    if (rel_open(&f->db, s, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(s, f->url);
     rel_set_logger(f->db, logger, f);
     *state = f;
     return 0;
@@ -105,36 +102,11 @@ static int teardown(void **state)
     return 0;
 }
 
-static rel_record *make(fixture *f, rel_model *m, const char *attr, const char *text)
-{
-    rel_record *r = rel_new(m);
-    assert_non_null(r);
-    OK(rel_set_text(r, attr, text, &E));
-    OK(rel_save(f->db, r, &E));
-    return r;
-}
-
-static long long scalar_int(fixture *f, const char *sql)
-{
-    char *s = test_sql_scalar(f->url, sql);
-    if (!s)
-        return -1;
-    long long v = strtoll(s, NULL, 10);
-    free(s);
-    return v;
-}
-
 static long long countf(fixture *f, const char *fmt, long long a, long long b)
 {
     char sql[512];
     snprintf(sql, sizeof sql, fmt, a, b);
-    return scalar_int(f, sql);
-}
-
-static void free_all(rel_record **rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        rel_record_free(rows[i]);
+    return test_sql_int(f->url, sql);
 }
 
 static int64_t id_of(const rel_record *r)
@@ -147,11 +119,11 @@ static int64_t id_of(const rel_record *r)
 static void default_names_both_sides(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->emp, "name", "Ann");
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
     rel_record *t[3];
     const char *titles[3] = {"build", "ship", "test"};
     for (int i = 0; i < 3; i++)
-        t[i] = make(f, f->task, "title", titles[i]);
+        t[i] = test_saved_row(f->db, f->task, "title", titles[i]);
 
     /* addTask / addTasks; the singular name works as Sequelize's addTask. */
     OK(rel_assoc_add(f->db, ann, "Task", &t[0], 1, NULL, &E));
@@ -223,19 +195,19 @@ static void default_names_both_sides(void **state)
     OK(rel_assoc_remove_keys(f->db, ann, "Tasks", &k2, 1, &E));
     OK(rel_assoc_count(f->db, ann, "Tasks", NULL, &n, &E));
     assert_int_equal(n, 1);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Tasks\""), 3);
-    free_all(t, 3);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Tasks\""), 3);
+    test_free_records(t, 3);
     rel_record_free(ann);
 }
 
 static void set_and_create(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->emp, "name", "Ann");
-    rel_record *bo = make(f, f->emp, "name", "Bo");
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
+    rel_record *bo = test_saved_row(f->db, f->emp, "name", "Bo");
     rel_record *t[4];
     for (int i = 0; i < 4; i++)
-        t[i] = make(f, f->task, "title", "x");
+        t[i] = test_saved_row(f->db, f->task, "title", "x");
     OK(rel_assoc_add(f->db, ann, "Tasks", t, 2, NULL, &E));
     OK(rel_assoc_add(f->db, bo, "Tasks", t, 1, NULL, &E));
 
@@ -248,7 +220,7 @@ static void set_and_create(void **state)
     assert_false(has);
     OK(rel_assoc_has(f->db, bo, "Tasks", t, 1, &has, &E));
     assert_true(has);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"EmployeeTasks\""), 4);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 4);
 
     /* By keys, then to nothing. */
     rel_value k = rel_int(id_of(t[3]));
@@ -259,7 +231,7 @@ static void set_and_create(void **state)
     OK(rel_assoc_set(f->db, ann, "Tasks", NULL, 0, NULL, &E));
     OK(rel_assoc_count(f->db, ann, "Tasks", NULL, &n, &E));
     assert_int_equal(n, 0);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Tasks\""), 4);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Tasks\""), 4);
 
     /* createTask: the task and its junction row, in one transaction. */
     rel_record *nt = rel_new(f->task);
@@ -281,7 +253,7 @@ static void set_and_create(void **state)
                      REL_NOT_FOUND);
     OK(rel_assoc_count(f->db, ann, "Tasks", NULL, &n, &E));
     assert_int_equal(n, 1);
-    free_all(t, 4);
+    test_free_records(t, 4);
     rel_record_free(nt);
     rel_record_free(ann);
     rel_record_free(bo);
@@ -292,9 +264,9 @@ static void set_and_create(void **state)
 static void self_association_friends(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *bo = make(f, f->user, "name", "Bo");
-    rel_record *cy = make(f, f->user, "name", "Cy");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *bo = test_saved_row(f->db, f->user, "name", "Bo");
+    rel_record *cy = test_saved_row(f->db, f->user, "name", "Cy");
 
     OK(rel_assoc_add(f->db, ann, "friends", (rel_record *[]){bo, cy}, 2, NULL, &E));
     OK(rel_assoc_add(f->db, ann, "friend", &bo, 1, NULL, &E)); /* addFriend: no duplicate */
@@ -342,15 +314,15 @@ static void self_association_friends(void **state)
     OK(rel_assoc_has(f->db, cy, "friends", &dee, 1, &has, &E));
     assert_true(has);
     rel_record *all[] = {ann, bo, cy, dee};
-    free_all(all, 4);
+    test_free_records(all, 4);
 }
 
 static void alias_teams(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->user, "name", "Ann");
-    rel_record *g1 = make(f, f->group, "name", "red");
-    rel_record *g2 = make(f, f->group, "name", "blue");
+    rel_record *ann = test_saved_row(f->db, f->user, "name", "Ann");
+    rel_record *g1 = test_saved_row(f->db, f->group, "name", "red");
+    rel_record *g2 = test_saved_row(f->db, f->group, "name", "blue");
     OK(rel_assoc_add(f->db, ann, "teams", (rel_record *[]){g1, g2}, 2, NULL, &E));
     int64_t n = 0;
     OK(rel_assoc_count(f->db, ann, "teams", "{\"name\":\"red\"}", &n, &E));
@@ -370,7 +342,7 @@ static void alias_teams(void **state)
     OK(rel_assoc_count(f->db, ann, "teams", NULL, &n, &E));
     assert_int_equal(n, 1);
     rel_record *all[] = {ann, g1, g2};
-    free_all(all, 3);
+    test_free_records(all, 3);
 }
 
 /* ---------------------------------------------------------------- junction attributes */
@@ -395,9 +367,9 @@ static char *role_of(fixture *f, const rel_record *s, const rel_record *c)
 static void junction_attributes(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->student, "name", "Ann");
-    rel_record *c1 = make(f, f->course, "title", "math");
-    rel_record *c2 = make(f, f->course, "title", "art");
+    rel_record *ann = test_saved_row(f->db, f->student, "name", "Ann");
+    rel_record *c1 = test_saved_row(f->db, f->course, "title", "math");
+    rel_record *c2 = test_saved_row(f->db, f->course, "title", "art");
     rel_record *lead = enrollment_role(f, "lead");
     rel_record *extra = enrollment_role(f, "extra");
     char *role;
@@ -426,11 +398,11 @@ static void junction_attributes(void **state)
     role = role_of(f, ann, c2);
     assert_string_equal(role, "extra");
     free(role);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Enrollments\""), 2);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Enrollments\""), 2);
 
     /* set with values: kept rows updated when they differ. */
     OK(rel_assoc_set(f->db, ann, "Courses", &c2, 1, lead, &E));
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Enrollments\""), 1);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Enrollments\""), 1);
     role = role_of(f, ann, c2);
     assert_string_equal(role, "lead");
     free(role);
@@ -481,7 +453,7 @@ static void junction_attributes(void **state)
     rel_error err;
     assert_int_equal(rel_assoc_add(f->db, ann, "Courses", &c1, 1, ann, &err), REL_INVALID);
     rel_record *all[] = {ann, c1, c2, lead, extra, bo};
-    free_all(all, 6);
+    test_free_records(all, 6);
 }
 
 /* ---------------------------------------------------------------- custom keys */
@@ -501,7 +473,7 @@ static void seeds_source_and_target_keys(void **state)
     rel_record *ann = make_actor(f, "Ann", "w-ann");
     rel_record *bo = make_actor(f, "Bo", "w-bo");
     rel_record *cy = make_actor(f, "Cy", NULL);
-    rel_record *cape = make(f, f->costume, "name", "cape");
+    rel_record *cape = test_saved_row(f->db, f->costume, "name", "cape");
 
     OK(rel_assoc_add(f->db, cape, "Actors", &ann, 1, NULL, &E));
     char *v = test_sql_scalar(f->url, "SELECT \"ActorWardrobe\" FROM \"actor_costumes\" WHERE "
@@ -513,8 +485,9 @@ static void seeds_source_and_target_keys(void **state)
     /* Key values are Actor ids; the junction holds wardrobes. */
     rel_value bo_id = rel_int(id_of(bo));
     OK(rel_assoc_add_keys(f->db, cape, "Actors", &bo_id, 1, NULL, &E));
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"actor_costumes\" WHERE "
-                                   "\"ActorWardrobe\" = 'w-bo' AND \"CostumeName\" = 'cape'"),
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"actor_costumes\" WHERE "
+                                          "\"ActorWardrobe\" = 'w-bo'"
+                                          " AND \"CostumeName\" = 'cape'"),
                      1);
 
     rel_result *res = NULL;
@@ -561,11 +534,11 @@ static void seeds_source_and_target_keys(void **state)
     OK(rel_set_text(dee, "name", "Dee", &E));
     OK(rel_set_text(dee, "wardrobe", "w-dee", &E));
     OK(rel_assoc_create(f->db, cape, "Actors", dee, NULL, &E));
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"actor_costumes\" WHERE "
-                                   "\"ActorWardrobe\" = 'w-dee'"),
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"actor_costumes\" WHERE "
+                                          "\"ActorWardrobe\" = 'w-dee'"),
                      1);
     rel_record *all[] = {ann, bo, cy, cape, dee};
-    free_all(all, 5);
+    test_free_records(all, 5);
 }
 
 /* ---------------------------------------------------------------- guarantees */
@@ -574,17 +547,11 @@ static void statements_do_not_grow_with_rows(void **state)
 {
     fixture *f = *state;
     enum { N = 1000 };
-    rel_record *ann = make(f, f->student, "name", "Ann");
-    rel_record *bo = make(f, f->student, "name", "Bo");
+    rel_record *ann = test_saved_row(f->db, f->student, "name", "Ann");
+    rel_record *bo = test_saved_row(f->db, f->student, "name", "Bo");
     rel_record **rows = calloc(N, sizeof *rows);
     rel_value *keys = calloc(N, sizeof *keys);
-    for (int i = 0; i < N; i++) {
-        rows[i] = rel_new(f->course);
-        OK(rel_set_text(rows[i], "title", "bulk", &E));
-    }
-    OK(rel_bulk_create(f->db, rows, N, &E));
-    for (int i = 0; i < N; i++)
-        keys[i] = rel_int(id_of(rows[i]));
+    test_bulk_rows(f->db, f->course, "title", "bulk", N, rows, keys);
     rel_record *lead = enrollment_role(f, "lead");
     rel_record *extra = enrollment_role(f, "extra");
 
@@ -595,7 +562,7 @@ static void statements_do_not_grow_with_rows(void **state)
     OK(rel_assoc_add(f->db, ann, "Courses", rows, N, lead, &E));
     assert_int_equal(f->nstmt - before, one);
     assert_true(one <= 5); /* BEGIN, SELECT, INSERT, COMMIT */
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Enrollments\""), N + 1);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Enrollments\""), N + 1);
 
     /* Updating differing junction rows: one more statement, whatever n. */
     before = f->nstmt;
@@ -604,7 +571,8 @@ static void statements_do_not_grow_with_rows(void **state)
     before = f->nstmt;
     OK(rel_assoc_add_keys(f->db, ann, "Courses", keys, N, extra, &E));
     assert_int_equal(f->nstmt - before, one);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Enrollments\" WHERE \"role\" = 'extra'"),
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Enrollments\""
+                                          " WHERE \"role\" = 'extra'"),
                      N + 1);
 
     before = f->nstmt;
@@ -622,7 +590,7 @@ static void statements_do_not_grow_with_rows(void **state)
     before = f->nstmt;
     OK(rel_assoc_set(f->db, bo, "Courses", rows, N, NULL, &E));
     assert_int_equal(f->nstmt - before, one);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Enrollments\""), 2 * N);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Enrollments\""), 2 * N);
 
     before = f->nstmt;
     OK(rel_assoc_remove(f->db, bo, "Courses", rows, 1, &E));
@@ -630,46 +598,31 @@ static void statements_do_not_grow_with_rows(void **state)
     before = f->nstmt;
     OK(rel_assoc_remove_keys(f->db, ann, "Courses", keys, N, &E));
     assert_int_equal(f->nstmt - before, one);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Enrollments\""), N - 1);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Enrollments\""), N - 1);
 
-    free_all(rows, N);
+    test_free_records(rows, N);
     free(rows);
     free(keys);
     rel_record *all[] = {ann, bo, lead, extra};
-    free_all(all, 4);
+    test_free_records(all, 4);
 }
 
 /* A trigger refuses junction rows for tasks titled 'boom'. */
 static void install_boom_trigger(fixture *f)
 {
-    if (is_pg()) {
-        OK(rel_exec(f->db,
-                    "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN "
-                    "IF EXISTS (SELECT 1 FROM \"Tasks\" WHERE \"id\" = NEW.\"TaskId\" AND "
-                    "\"title\" = 'boom') THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END "
-                    "$$ LANGUAGE plpgsql",
-                    NULL, 0, &E));
-        OK(rel_exec(f->db,
-                    "CREATE TRIGGER boom BEFORE INSERT ON \"EmployeeTasks\" FOR EACH ROW "
-                    "EXECUTE FUNCTION boom()",
-                    NULL, 0, &E));
-    } else {
-        OK(rel_exec(f->db,
-                    "CREATE TRIGGER boom BEFORE INSERT ON \"EmployeeTasks\" WHEN (SELECT "
-                    "\"title\" FROM \"Tasks\" WHERE \"id\" = NEW.\"TaskId\") = 'boom' BEGIN "
-                    "SELECT RAISE(ABORT, 'boom'); END",
-                    NULL, 0, &E));
-    }
+    test_install_boom_trigger(f->db, "INSERT", "EmployeeTasks",
+                              "EXISTS (SELECT 1 FROM \"Tasks\" WHERE \"id\" = NEW.\"TaskId\""
+                              " AND \"title\" = 'boom')");
 }
 
 static void failure_in_the_middle_leaves_no_trace(void **state)
 {
     fixture *f = *state;
-    rel_record *ann = make(f, f->emp, "name", "Ann");
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
     rel_record *t[5];
     const char *titles[5] = {"a", "b", "c", "d", "boom"};
     for (int i = 0; i < 5; i++)
-        t[i] = make(f, f->task, "title", titles[i]);
+        t[i] = test_saved_row(f->db, f->task, "title", titles[i]);
     OK(rel_assoc_add(f->db, ann, "Tasks", t, 2, NULL, &E)); /* a, b */
     install_boom_trigger(f);
 
@@ -694,10 +647,10 @@ static void failure_in_the_middle_leaves_no_trace(void **state)
     /* create whose link fails: the new task is not kept either. */
     rel_record *nt = rel_new(f->task);
     OK(rel_set_text(nt, "title", "boom", &E));
-    long long tasks = scalar_int(f, "SELECT count(*) FROM \"Tasks\"");
+    long long tasks = test_sql_int(f->url, "SELECT count(*) FROM \"Tasks\"");
     st = rel_assoc_create(f->db, ann, "Tasks", nt, NULL, &err);
     assert_int_not_equal(st, REL_OK);
-    assert_int_equal(scalar_int(f, "SELECT count(*) FROM \"Tasks\""), tasks);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Tasks\""), tasks);
     assert_false(rel_has_attr(nt, "id") && !rel_is_null(nt, "id"));
 
     /* Inside the caller's transaction only the method's part is undone. */
@@ -711,8 +664,214 @@ static void failure_in_the_middle_leaves_no_trace(void **state)
     assert_true(has);
     OK(rel_assoc_count(f->db, ann, "Tasks", NULL, &n, &E));
     assert_int_equal(n, 2);
-    free_all(t, 5);
+    test_free_records(t, 5);
     rel_record_free(nt);
+    rel_record_free(ann);
+}
+
+/* ------------------------------------------------- add without junction values */
+
+/* To a junction unique over its two keys, an add without junction values
+ * is one read and at most one INSERT (an upsert): no transaction of its own,
+ * no lock, on the generated junction and on a through model with its own id. */
+static void add_without_values_is_one_write(void **state)
+{
+    fixture *f = *state;
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
+    rel_record *t[3];
+    const char *titles[3] = {"a", "b", "c"};
+    for (int i = 0; i < 3; i++)
+        t[i] = test_saved_row(f->db, f->task, "title", titles[i]);
+
+    size_t stmt = f->nstmt, ins = f->ninsert, tx = f->ntx;
+    OK(rel_assoc_add(f->db, ann, "Tasks", t, 1, NULL, &E));
+    assert_int_equal(f->nstmt - stmt, 2); /* SELECT, INSERT */
+    assert_int_equal(f->ninsert - ins, 1);
+    assert_int_equal(f->ntx - tx, 0);
+
+    /* Linked already: the read alone. */
+    stmt = f->nstmt;
+    OK(rel_assoc_add(f->db, ann, "Tasks", t, 1, NULL, &E));
+    assert_int_equal(f->nstmt - stmt, 1);
+
+    /* An existing link and a new one: one INSERT, of the new one only. */
+    stmt = f->nstmt, ins = f->ninsert, tx = f->ntx;
+    OK(rel_assoc_add(f->db, ann, "Tasks", t, 2, NULL, &E));
+    assert_int_equal(f->nstmt - stmt, 2);
+    assert_int_equal(f->ninsert - ins, 1);
+    assert_int_equal(f->ntx - tx, 0);
+    assert_int_equal(countf(f, "SELECT count(*) FROM \"EmployeeTasks\" WHERE \"EmployeeId\" = %lld"
+                               " AND \"TaskId\" IN (%lld, (SELECT min(\"id\") FROM \"Tasks\"))",
+                            id_of(ann), id_of(t[1])),
+                     2);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 2);
+
+    /* With junction values it stays one transaction (BEGIN ... COMMIT). */
+    rel_record *bo = test_saved_row(f->db, f->student, "name", "Bo");
+    rel_record *c[2];
+    c[0] = test_saved_row(f->db, f->course, "title", "x");
+    c[1] = test_saved_row(f->db, f->course, "title", "y");
+    rel_record *lead = enrollment_role(f, "lead");
+    tx = f->ntx;
+    OK(rel_assoc_add(f->db, bo, "Courses", c, 2, lead, &E));
+    assert_int_equal(f->ntx - tx, 2);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"Enrollments\" WHERE \"role\" ="
+                                          " 'lead'"),
+                     2);
+
+    rel_record *all[] = {ann, t[0], t[1], t[2], bo, c[0], c[1], lead};
+    test_free_records(all, 8);
+}
+
+/* A through model with its own serial id and a UNIQUE pair: the same, and
+ * no id is spent on a link that existed (as Sequelize's add, which reads
+ * first). A through model with its own key and unique: false is not unique
+ * over the pair: there add keeps its transaction. */
+static void add_without_values_own_id_junction(void **state)
+{
+    fixture *f = *state;
+    rel_schema *s = rel_schema_new();
+    rel_model *p = rel_define(s, "Person", (rel_attr[]){STR("name"), {0}}, NULL);
+    rel_model *club = rel_define(s, "Club", (rel_attr[]){STR("name"), {0}}, NULL);
+    rel_model *m = rel_define(
+        s, "Member",
+        (rel_attr[]){{.name = "id", .type = REL_INTEGER, .primary_key = true,
+                      .auto_increment = true},
+                     STR("role"),
+                     {0}},
+        NULL);
+    rel_define(s, "Tag", (rel_attr[]){STR("name"), {0}}, NULL);
+    rel_define(s, "Badge",
+               (rel_attr[]){{.name = "id", .type = REL_INTEGER, .primary_key = true,
+                             .auto_increment = true},
+                            {0}},
+               NULL);
+    rel_belongs_to_many(p, club, &(rel_assoc_opts){.through = "Member"});
+    rel_belongs_to_many(p, rel_schema_model(s, "Tag"),
+                        &(rel_assoc_opts){.through = "Badge", .through_unique = REL_NO});
+    (void)m;
+    const char *url = test_db_url();
+    rel_db *db = test_open_synced(s, url);
+    rel_set_logger(db, logger, f);
+    rel_record *ann = test_saved_row(db, p, "name", "Ann");
+    rel_record *c[2];
+    c[0] = test_saved_row(db, club, "name", "x");
+    c[1] = test_saved_row(db, club, "name", "y");
+    OK(rel_assoc_add(db, ann, "Clubs", c, 1, NULL, &E));
+    size_t stmt = f->nstmt, tx = f->ntx;
+    OK(rel_assoc_add(db, ann, "Clubs", c, 2, NULL, &E));
+    assert_int_equal(f->nstmt - stmt, 2);
+    assert_int_equal(f->ntx - tx, 0);
+    assert_int_equal(test_sql_int(url, "SELECT count(*) FROM \"Members\""), 2);
+    assert_int_equal(test_sql_int(url, "SELECT max(\"id\") FROM \"Members\""), 2);
+
+    rel_record *tag = test_saved_row(db, rel_schema_model(s, "Tag"), "name", "t");
+    tx = f->ntx;
+    OK(rel_assoc_add(db, ann, "Tags", &tag, 1, NULL, &E));
+    assert_int_equal(f->ntx - tx, 2); /* BEGIN, COMMIT */
+
+    rel_record *all[] = {ann, c[0], c[1], tag};
+    test_free_records(all, 4);
+    rel_close(db);
+    rel_schema_free(s);
+}
+
+static void add_without_values_missing_target(void **state)
+{
+    fixture *f = *state;
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
+    rel_record *t = test_saved_row(f->db, f->task, "title", "a");
+    rel_value keys[2] = {rel_int(id_of(t)), rel_int(999999)};
+    rel_error err;
+    rel_status st = rel_assoc_add_keys(f->db, ann, "Tasks", keys, 2, NULL, &err);
+    assert_int_equal(st, REL_NOT_FOUND);
+    if (strcmp(err.message, "Tasks: Task with id 999999 not found") != 0)
+        fail_msg("message: %s", err.message);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 0);
+
+    /* Inside the caller's transaction, which goes on after it. */
+    OK(rel_begin(f->db, &E));
+    st = rel_assoc_add_keys(f->db, ann, "Tasks", keys, 2, NULL, &err);
+    assert_int_equal(st, REL_NOT_FOUND);
+    OK(rel_assoc_add_keys(f->db, ann, "Tasks", keys, 1, NULL, &E));
+    OK(rel_commit(f->db, &E));
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 1);
+    rel_record_free(t);
+    rel_record_free(ann);
+}
+
+static void add_without_values_rolled_back_with_caller(void **state)
+{
+    fixture *f = *state;
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
+    rel_record *t[2];
+    t[0] = test_saved_row(f->db, f->task, "title", "a");
+    t[1] = test_saved_row(f->db, f->task, "title", "b");
+    OK(rel_begin(f->db, &E));
+    size_t tx = f->ntx;
+    OK(rel_assoc_add(f->db, ann, "Tasks", t, 2, NULL, &E));
+    assert_int_equal(f->ntx - tx, 2); /* SAVEPOINT, RELEASE */
+    bool has = false;
+    OK(rel_assoc_has(f->db, ann, "Tasks", t, 2, &has, &E));
+    assert_true(has);
+    OK(rel_rollback(f->db, &E));
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 0);
+    test_free_records(t, 2);
+    rel_record_free(ann);
+}
+
+/* A set (which reads under the source's lock) and a lock-free add of the
+ * same link at once: the set's INSERT meets the add's row and skips it. */
+typedef struct racer {
+    fixture *f;
+    rel_record *src, *target;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stage; /* 1: the add is written, not committed; 2: go on and commit */
+    rel_status st;
+} racer;
+
+static void *race_add(void *arg)
+{
+    racer *r = arg;
+    rel_db *db = NULL;
+    rel_error err;
+    r->st = rel_open(&db, r->f->schema, r->f->url, &err);
+    if (r->st == REL_OK && (r->st = rel_begin(db, &err)) == REL_OK)
+        r->st = rel_assoc_add(db, r->src, "Tasks", &r->target, 1, NULL, &err);
+    pthread_mutex_lock(&r->mu);
+    r->stage = 1;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    struct timespec pause = {0, 200 * 1000 * 1000};
+    nanosleep(&pause, NULL); /* while the set waits for this transaction */
+    if (r->st == REL_OK)
+        r->st = rel_commit(db, &err);
+    rel_close(db);
+    return NULL;
+}
+
+static void set_beside_lock_free_add(void **state)
+{
+    fixture *f = *state;
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
+    rel_record *t = test_saved_row(f->db, f->task, "title", "a");
+    racer r = {.f = f, .src = ann, .target = t};
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, race_add, &r), 0);
+    pthread_mutex_lock(&r.mu);
+    while (r.stage < 1)
+        pthread_cond_wait(&r.cv, &r.mu);
+    pthread_mutex_unlock(&r.mu);
+    OK(rel_assoc_set(f->db, ann, "Tasks", &t, 1, NULL, &E));
+    pthread_join(th, NULL);
+    assert_int_equal(r.st, REL_OK);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 1);
+    pthread_mutex_destroy(&r.mu);
+    pthread_cond_destroy(&r.cv);
+    rel_record_free(t);
     rel_record_free(ann);
 }
 
@@ -727,6 +886,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(seeds_source_and_target_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(statements_do_not_grow_with_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(failure_in_the_middle_leaves_no_trace, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_without_values_is_one_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_without_values_own_id_junction, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_without_values_missing_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_without_values_rolled_back_with_caller, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(set_beside_lock_free_add, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

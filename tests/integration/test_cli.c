@@ -50,11 +50,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static bool is_postgres(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 static char *read_all(FILE *f)
 {
     size_t cap = 4096, len = 0;
@@ -307,8 +302,8 @@ static void run_transcript(const char *name)
             /* SQLite enforces foreign keys only when asked, as relate does. */
             char sql[2048];
             assert_non_null(url);
-            snprintf(sql, sizeof sql, "%s%s", is_postgres() ? "" : "PRAGMA foreign_keys = ON; ",
-                     line + 2);
+            snprintf(sql, sizeof sql, "%s%s",
+                     test_is_postgres() ? "" : "PRAGMA foreign_keys = ON; ", line + 2);
             if (test_sql_exec(url, sql) != 0)
                 fail_msg("%s.cli:%zu: the SQL failed", name, i + 1);
         }
@@ -517,8 +512,8 @@ static void database_errors_exit_1(void **state)
     run_free(&r);
 
     /* A database that cannot be opened. */
-    r = RUN("sync", org, "--db", is_postgres() ? "postgres://nobody@127.0.0.1:1/none"
-                                               : "sqlite:/nonexistent/dir/x.db");
+    r = RUN("sync", org, "--db", test_is_postgres() ? "postgres://nobody@127.0.0.1:1/none"
+                                                    : "sqlite:/nonexistent/dir/x.db");
     assert_int_equal(r.code, 1);
     run_free(&r);
 }
@@ -620,7 +615,7 @@ static void help_texts(void **state)
  * columns (type, nullability, default), constraints and indexes. */
 static char *schema_of(const char *url)
 {
-    if (!is_postgres())
+    if (!test_is_postgres())
         return test_sql_scalar(url,
             "SELECT group_concat(line, char(10)) FROM ("
             " SELECT m.type || ' ' || m.name || ': ' || coalesce(m.sql, '') AS line"
@@ -673,7 +668,7 @@ static void ddl_round_trip(void **state)
         assert_non_null(b);
         assert_string_equal(a, b);
         /* Something was created: every model is a table. */
-        assert_non_null(strstr(a, is_postgres() ? "PRIMARY KEY" : "CREATE TABLE"));
+        assert_non_null(strstr(a, test_is_postgres() ? "PRIMARY KEY" : "CREATE TABLE"));
 
         /* A second sync changes nothing (IF NOT EXISTS), and --force makes
          * the same schema again. */

@@ -81,11 +81,6 @@ typedef struct worker {
     char failure[1200]; /* first unexpected outcome, "" when none */
 } worker;
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -215,8 +210,10 @@ static rel_status versioned_write(worker *w, rel_db *db, rel_record *src, int s,
     if (st != REL_OK)
         return st;
     rel_value id = rel_int(w->sh->r->source_id[s]);
-    st = rel_exec(db, is_pg() ? "UPDATE \"Students\" SET \"version\" = \"version\" + 1 WHERE \"id\" = $1"
-                              : "UPDATE \"Students\" SET \"version\" = \"version\" + 1 WHERE \"id\" = ?",
+    st = rel_exec(db,
+                  test_is_postgres()
+                      ? "UPDATE \"Students\" SET \"version\" = \"version\" + 1 WHERE \"id\" = $1"
+                      : "UPDATE \"Students\" SET \"version\" = \"version\" + 1 WHERE \"id\" = ?",
                   &id, 1, err);
     rel_result *res = NULL;
     if (st == REL_OK)
@@ -243,7 +240,7 @@ static void *run_worker(void *arg)
         failf(w, "open: %s", err.message);
         return NULL;
     }
-    if (!is_pg() && rel_exec(db, "PRAGMA busy_timeout = 10000", NULL, 0, &err) != REL_OK)
+    if (!test_is_postgres() && rel_exec(db, "PRAGMA busy_timeout = 10000", NULL, 0, &err) != REL_OK)
         failf(w, "busy_timeout: %s", err.message);
     /* The sources as rows this thread's connection read (ids ascending). */
     const relation *r = sh->r;
@@ -348,7 +345,7 @@ static worker *run_phase(shared *sh, relation *r, phase ph, unsigned seed)
     /* On PostgreSQL every write locks the rows it shares with others in one
      * order (the source row first, then targets or links by key), so none
      * can deadlock; lock waits have no time limit there. */
-    if (is_pg() && busy)
+    if (test_is_postgres() && busy)
         fail_msg("%s, phase %d: %zu writes were refused as busy (a deadlock)", r->assoc,
                  (int)ph, busy);
     return w;
@@ -435,7 +432,7 @@ static void shared_rows_under_eight_threads(void **state)
     shared sh = {0};
     rel_error err;
     sh.url = test_db_url();
-    if (!is_pg()) {
+    if (!test_is_postgres()) {
         /* WAL: readers do not block the writer; the file is shared by every thread. */
         char *mode = test_sql_scalar(sh.url, "PRAGMA journal_mode = WAL");
         assert_non_null(mode);

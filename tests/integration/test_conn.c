@@ -25,11 +25,6 @@
 /* 2026-01-02T03:04:05.678Z */
 #define T_MS INT64_C(1767323045678)
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 static rel_schema *empty_schema(void)
 {
     rel_schema *s = rel_schema_new();
@@ -225,7 +220,7 @@ static void open_refuses(void **state)
     assert_non_null(strstr(err.message, "postgresql://u:***@127.0.0.1:1/db"));
     assert_null(db);
 
-    if (is_pg()) {
+    if (test_is_postgres()) {
         char url[512];
         pg_variant(url, sizeof url, f->url, "hunter2", "relate_no_such_database");
         assert_int_equal(rel_open(&db, f->schema, url, &err), REL_CONNECTION);
@@ -291,8 +286,8 @@ static void logging_sees_statements_and_params(void **state)
     rel_sql_param(&q, REL_DATE, rel_int(T_MS));
     assert_int_equal(rel_sql_exec(f->db, &q, NULL, &err), REL_OK);
     rel_sql_free(&q);
-    assert_string_equal(l.params[7], is_pg() ? "t:2026-01-02T03:04:05.678Z"
-                                             : "t:2026-01-02 03:04:05.678 +00:00");
+    assert_string_equal(l.params[7], test_is_postgres() ? "t:2026-01-02T03:04:05.678Z"
+                                                        : "t:2026-01-02 03:04:05.678 +00:00");
 
     rel_set_logger(f->db, NULL, NULL);
     exec_ok(f->db, "SELECT 1", NULL, 0);
@@ -361,10 +356,10 @@ static void params_of_every_kind(void **state)
 {
     fixture *f = *state;
     rel_error err;
-    exec_ok(f->db, is_pg() ? "CREATE TABLE vals (id INTEGER PRIMARY KEY, i BIGINT, "
-                             "d DOUBLE PRECISION, s TEXT, b BYTEA, n TEXT)"
-                           : "CREATE TABLE vals (id INTEGER PRIMARY KEY, i BIGINT, "
-                             "d DOUBLE PRECISION, s TEXT, b BLOB, n TEXT)",
+    exec_ok(f->db, test_is_postgres() ? "CREATE TABLE vals (id INTEGER PRIMARY KEY, i BIGINT, "
+                                        "d DOUBLE PRECISION, s TEXT, b BYTEA, n TEXT)"
+                                      : "CREATE TABLE vals (id INTEGER PRIMARY KEY, i BIGINT, "
+                                        "d DOUBLE PRECISION, s TEXT, b BLOB, n TEXT)",
             NULL, 0);
     unsigned char bytes[256];
     for (int i = 0; i < 256; i++)
@@ -426,15 +421,15 @@ static void params_of_every_kind(void **state)
     t = scalar(f->url, "SELECT s FROM vals WHERE id = 2");
     assert_string_equal(t, texts[1]);
     free(t);
-    t = scalar(f->url, is_pg() ? "SELECT upper(encode(b, 'hex')) FROM vals WHERE id = 3"
-                               : "SELECT hex(b) FROM vals WHERE id = 3");
+    t = scalar(f->url, test_is_postgres() ? "SELECT upper(encode(b, 'hex')) FROM vals WHERE id = 3"
+                                          : "SELECT hex(b) FROM vals WHERE id = 3");
     assert_string_equal(t, "000102");
     free(t);
     t = scalar(f->url, "SELECT i FROM vals WHERE id = 2");
     assert_string_equal(t, "-9223372036854775808");
     free(t);
-    t = scalar(f->url, is_pg() ? "SELECT length(b) FROM vals WHERE id = 1"
-                               : "SELECT length(b) FROM vals WHERE id = 1");
+    t = scalar(f->url, test_is_postgres() ? "SELECT length(b) FROM vals WHERE id = 1"
+                                          : "SELECT length(b) FROM vals WHERE id = 1");
     assert_string_equal(t, "256");
     free(t);
 }
@@ -445,7 +440,7 @@ static void canonical_values_round_trip(void **state)
     rel_error err;
     /* A table as Sequelize creates it, filled by the raw driver as Sequelize
        would fill it. */
-    assert_int_equal(test_sql_exec(f->url, is_pg()
+    assert_int_equal(test_sql_exec(f->url, test_is_postgres()
         ? "CREATE TABLE typed (id SERIAL PRIMARY KEY, at TIMESTAMP WITH TIME ZONE, ok BOOLEAN, "
           "price DECIMAL(10,2), day DATE, uid UUID, doc JSON, big BIGINT, f FLOAT, bin BYTEA);"
           "INSERT INTO typed (at, ok, price, day, uid, doc, big, f, bin) VALUES "
@@ -467,7 +462,7 @@ static void canonical_values_round_trip(void **state)
     rel_sql_raw(&q, ", ");
     rel_sql_param(&q, REL_BOOLEAN, rel_int(1));
     rel_sql_raw(&q, ", ");
-    if (is_pg()) {
+    if (test_is_postgres()) {
         rel_sql_param(&q, REL_DECIMAL, rel_text("10.50"));
     } else {
         rel_value d = {REL_V_DOUBLE, 0, 10.5, NULL, 0};
@@ -500,12 +495,12 @@ static void canonical_values_round_trip(void **state)
     rel_stmt_done(s);
 
     /* The stored form is the engine's (and Sequelize's). */
-    char *t = scalar(f->url, is_pg()
+    char *t = scalar(f->url, test_is_postgres()
         ? "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || ok::text "
           "|| price::text FROM typed WHERE id = 2"
         : "SELECT at || '|' || ok || '|' || typeof(at) FROM typed WHERE id = 2");
-    assert_string_equal(t, is_pg() ? "2026-01-02 03:04:05.678true10.50"
-                                   : "2026-01-02 03:04:05.678 +00:00|1|text");
+    assert_string_equal(t, test_is_postgres() ? "2026-01-02 03:04:05.678true10.50"
+                                              : "2026-01-02 03:04:05.678 +00:00|1|text");
     free(t);
 
     /* Both rows read back in the canonical forms. */
@@ -520,7 +515,7 @@ static void canonical_values_round_trip(void **state)
         assert_int_equal(v.kind, REL_V_INT);
         assert_int_equal(v.i, 1);
         assert_int_equal(rel_stmt_col(s, 2, REL_DECIMAL, &v), REL_OK);
-        if (is_pg()) {
+        if (test_is_postgres()) {
             assert_int_equal(v.kind, REL_V_TEXT);
             assert_string_equal(v.s, "10.50");
         } else {
@@ -605,10 +600,12 @@ static int64_t count_in(rel_db *db, rel_type type, const char *col, const rel_va
 static void in_lists_are_one_parameter(void **state)
 {
     fixture *f = *state;
-    exec_ok(f->db, is_pg() ? "CREATE TABLE inv (id INTEGER, name VARCHAR(255), at TIMESTAMP WITH "
-                             "TIME ZONE, ok BOOLEAN)"
-                           : "CREATE TABLE inv (id INTEGER, name VARCHAR(255), at DATETIME, "
-                             "ok TINYINT(1))", NULL, 0);
+    exec_ok(f->db,
+            test_is_postgres()
+                ? "CREATE TABLE inv (id INTEGER, name VARCHAR(255), at TIMESTAMP WITH "
+                  "TIME ZONE, ok BOOLEAN)"
+                : "CREATE TABLE inv (id INTEGER, name VARCHAR(255), at DATETIME, "
+                  "ok TINYINT(1))", NULL, 0);
     const char *names[] = {"plain", "b\"c", "back\\slash", "it's", "x,y}{", "Zoë 日本"};
     for (int i = 0; i < 6; i++) {
         rel_sql q;
@@ -721,7 +718,7 @@ static void statements_survive_ddl(void **state)
     rel_stmt *s;
     uint64_t prepared = f->db->n_prepared;
     assert_int_equal(rel_db_run(f->db, sql, NULL, 0, &s, &err), REL_OK);
-    assert_int_equal(f->db->n_prepared - prepared, is_pg() ? 1 : 0);
+    assert_int_equal(f->db->n_prepared - prepared, test_is_postgres() ? 1 : 0);
     assert_int_equal(rel_stmt_next(s, &err), 1);
     assert_int_equal(f->db->dialect->column_count(s->d), 2);
     rel_stmt_done(s);
@@ -732,7 +729,7 @@ static void lost_connection(void **state)
 {
     fixture *f = *state;
     rel_error err;
-    if (!is_pg()) {
+    if (!test_is_postgres()) {
         assert_true(rel_db_ok(f->db)); /* a file cannot hang up */
         return;
     }

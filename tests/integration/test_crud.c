@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 #define MAX_LOG 64
@@ -28,11 +29,6 @@ typedef struct fixture {
     size_t ninsert;        /* INSERT statements seen */
     char log[MAX_LOG][512];
 } fixture;
-
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
 
 static void logger(void *user, const char *sql, const rel_value *params, size_t n)
 {
@@ -61,7 +57,6 @@ static const char *last_sql(const fixture *f)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rel_error err;
     f->schema = rel_schema_new();
     f->org = rel_define(f->schema, "Organization",
                         (rel_attr[]){{.name = "name", .type = REL_STRING, .allow_null = REL_NO,
@@ -80,13 +75,8 @@ static int setup(void **state)
     rel_belongs_to(f->emp, f->org, NULL);
     rel_belongs_to_many(f->emp, f->task, &(rel_assoc_opts){.through = "EmployeeTasks"});
     rel_belongs_to_many(f->task, f->emp, &(rel_assoc_opts){.through = "EmployeeTasks"});
-    if (rel_schema_freeze(f->schema, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
-    if (rel_open(&f->db, f->schema, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(f->schema, f->url);
     rel_set_logger(f->db, logger, f);
     *state = f;
     return 0;
@@ -182,7 +172,7 @@ static void create_gives_id_and_every_attribute(void **state)
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT nick_name IS NULL FROM \"Employees\" WHERE id = %lld",
              (long long)id);
-    assert_scalar(f, sql, is_pg() ? "t" : "1");
+    assert_scalar(f, sql, test_is_postgres() ? "t" : "1");
     rel_record_free(r);
 
     /* Ids keep counting. */
@@ -346,10 +336,11 @@ static void update_writes_changed_fields_only(void **state)
     CHECK(rel_save(f->db, r, &e_));
     assert_int_equal(f->nlog, before + 1);
     assert_string_equal(last_sql(f),
-                        is_pg() ? "UPDATE \"Employees\" SET \"age\" = $1, \"nick_name\" = $2, "
-                                  "\"updatedAt\" = $3 WHERE \"id\" = $4"
-                                : "UPDATE \"Employees\" SET \"age\" = ?, \"nick_name\" = ?, "
-                                  "\"updatedAt\" = ? WHERE \"id\" = ?");
+                        test_is_postgres()
+                            ? "UPDATE \"Employees\" SET \"age\" = $1, \"nick_name\" = $2, "
+                              "\"updatedAt\" = $3 WHERE \"id\" = $4"
+                            : "UPDATE \"Employees\" SET \"age\" = ?, \"nick_name\" = ?, "
+                              "\"updatedAt\" = ? WHERE \"id\" = ?");
     assert_true(rel_get_time(r, "updatedAt") >= updated);
     assert_int_equal(rel_get_time(r, "createdAt"), created);
 

@@ -21,11 +21,6 @@ typedef struct fixture {
     const char *url;
 } fixture;
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 static void exec_ok(rel_db *db, const char *sql)
 {
     rel_error err;
@@ -84,7 +79,7 @@ static void check(const rel_error *err, rel_status code, const char *pg_code,
                   const char *sqlite_code, const char *mentions)
 {
     assert_int_equal(err->code, code);
-    assert_string_equal(err->engine_code, is_pg() ? pg_code : sqlite_code);
+    assert_string_equal(err->engine_code, test_is_postgres() ? pg_code : sqlite_code);
     if (mentions && !strstr(err->message, mentions))
         fail_msg("'%s' does not mention '%s'", err->message, mentions);
     if (!strstr(err->message, "[SQL: "))
@@ -125,7 +120,8 @@ static void foreign_key_violation(void **state)
     rel_value p[] = {rel_int(2), rel_int(999)};
     assert_int_equal(rel_exec(f->db, "INSERT INTO children (id, parent_id) VALUES ($1, $2)", p, 2,
                               &err), REL_FOREIGN_KEY);
-    check(&err, REL_FOREIGN_KEY, "23503", "787", is_pg() ? "foreign key" : "FOREIGN KEY");
+    check(&err, REL_FOREIGN_KEY, "23503", "787",
+          test_is_postgres() ? "foreign key" : "FOREIGN KEY");
     assert_string_equal(rel_status_name(err.code), "REL_FOREIGN_KEY");
 
     /* Deleting a parent that still has children. */
@@ -169,7 +165,7 @@ static void busy(void **state)
     rel_error err;
     assert_int_equal(open_db(f, &other), REL_OK);
     /* Wait a tenth of a second for the lock, not the default five. */
-    exec_ok(other, is_pg() ? "SET lock_timeout = '100ms'" : "PRAGMA busy_timeout = 100");
+    exec_ok(other, test_is_postgres() ? "SET lock_timeout = '100ms'" : "PRAGMA busy_timeout = 100");
     assert_int_equal(rel_begin(f->db, &err), REL_OK);
     exec_ok(f->db, "UPDATE parents SET age = 31 WHERE id = 1");
     assert_int_equal(rel_exec(other, "UPDATE parents SET age = 32 WHERE id = 1", NULL, 0, &err),
@@ -184,8 +180,8 @@ static void readonly(void **state)
 {
     fixture *f = *state;
     rel_error err;
-    exec_ok(f->db, is_pg() ? "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
-                           : "PRAGMA query_only = ON");
+    exec_ok(f->db, test_is_postgres() ? "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+                                      : "PRAGMA query_only = ON");
     assert_int_equal(add_parent(f->db, 2, rel_text("bo@example.com"), rel_text("Bo"), 1, &err),
                      REL_READONLY);
     check(&err, REL_READONLY, "25006", "8", NULL);

@@ -43,11 +43,6 @@ typedef struct fixture {
     char app[64];
 } fixture;
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 #define OK(call)                                                                       \
     do {                                                                               \
         rel_error e_;                                                                  \
@@ -85,7 +80,7 @@ static int setup(void **state)
         fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
     snprintf(f->app, sizeof f->app, "relate_fault_%ld_%u", (long)getpid(), ++n);
-    if (is_pg())
+    if (test_is_postgres())
         snprintf(f->relate_url, sizeof f->relate_url, "%s%capplication_name=%s", f->url,
                  strchr(f->url, '?') ? '&' : '?', f->app);
     else
@@ -226,7 +221,7 @@ static void check_killed(const fixture *f, rel_db *db, rel_status st, const rel_
 static void pg_killed_during_set(void **state)
 {
     fixture *f = *state;
-    if (!is_pg())
+    if (!test_is_postgres())
         skip();
     rel_db *db = open_synced(f);
     rel_record *e = saved(db, f->emp, "name", "ann");
@@ -263,7 +258,7 @@ static void pg_killed_during_set(void **state)
 static void pg_killed_during_nested_create(void **state)
 {
     fixture *f = *state;
-    if (!is_pg())
+    if (!test_is_postgres())
         skip();
     rel_db *db = open_synced(f);
     install_trap(f, "Employees", "name", "sleep-here");
@@ -286,7 +281,7 @@ static void pg_killed_during_nested_create(void **state)
 static void pg_killed_during_bulk_create(void **state)
 {
     fixture *f = *state;
-    if (!is_pg())
+    if (!test_is_postgres())
         skip();
     rel_db *db = open_synced(f);
     rel_record *keep = saved(db, f->emp, "name", "already there");
@@ -311,7 +306,7 @@ static void pg_killed_during_bulk_create(void **state)
 static void pg_killed_during_sync(void **state)
 {
     fixture *f = *state;
-    if (!is_pg())
+    if (!test_is_postgres())
         skip();
     rel_db *db = open_synced(f);
     rel_record *o = saved(db, f->org, "name", "kept");
@@ -424,7 +419,7 @@ static void check_unchanged(const fixture *f)
 static void sqlite_write_locked(void **state)
 {
     fixture *f = *state;
-    if (is_pg())
+    if (test_is_postgres())
         skip();
     rel_db *db = open_synced(f);
     rows r;
@@ -452,7 +447,7 @@ static void sqlite_write_locked(void **state)
 static void sqlite_commit_refused(void **state)
 {
     fixture *f = *state;
-    if (is_pg())
+    if (test_is_postgres())
         skip();
     rel_db *db = open_synced(f);
     rows r;
@@ -498,7 +493,7 @@ static void sqlite_commit_refused(void **state)
 static void sqlite_read_only(void **state)
 {
     fixture *f = *state;
-    if (is_pg())
+    if (test_is_postgres())
         skip();
     /* A folder and file only their owner may write; as root (who may write anyway)
        the writes run in a child process that has become 'nobody'. */

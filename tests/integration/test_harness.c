@@ -13,15 +13,10 @@
 
 #include "testdb.h"
 
-static bool is_postgres(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 /* Number of tables the user can see (none in a fresh database), as text. */
 static char *count_tables(const char *url)
 {
-    return test_sql_scalar(url, is_postgres()
+    return test_sql_scalar(url, test_is_postgres()
         ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
         : "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
 }
@@ -37,7 +32,7 @@ static void url_names_the_engine(void **state)
 {
     (void)state;
     const char *url = test_db_url();
-    if (is_postgres()) {
+    if (test_is_postgres()) {
         assert_true(strncmp(url, "postgres", 8) == 0);
         assert_non_null(strstr(url, "relate_t_"));
     } else {
@@ -49,7 +44,7 @@ static void database_is_the_real_engine(void **state)
 {
     (void)state;
     const char *url = test_db_url();
-    if (is_postgres()) {
+    if (test_is_postgres()) {
         char *version = test_sql_scalar(url, "SELECT version()");
         assert_non_null(version);
         assert_true(strncmp(version, "PostgreSQL ", 11) == 0);

@@ -23,6 +23,7 @@
 #include "db/db.h"
 #include "query/record.h"
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 #define OK(call)                                                                                   \
@@ -35,11 +36,6 @@
 
 #define INCL(...) ((const rel_include[]){__VA_ARGS__, {0}})
 #define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
 
 /* Author hasMany Book hasMany Chapter hasMany Note; Author hasMany Award;
  * Book belongsTo Author; Book belongsToMany Tag (through BookTag). */
@@ -67,7 +63,6 @@ static int setup(void **state)
     static const rel_model_opts no_ts = {.timestamps = REL_NO};
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    rel_error err = {0};
     rel_schema *s = f->schema = rel_schema_new();
     f->author =
         rel_define(s, "Author", (rel_attr[]){{.name = "name", .type = REL_STRING}, {0}}, &no_ts);
@@ -87,13 +82,8 @@ static int setup(void **state)
     rel_has_many(f->chapter, f->note, NULL);
     rel_has_many(f->author, f->award, NULL);
     rel_belongs_to_many(f->book, f->tag, &(rel_assoc_opts){.through = "BookTag"});
-    if (rel_schema_freeze(s, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
-    if (rel_open(&f->db, s, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(s, f->url);
     rel_set_logger(f->db, logger, f);
     *state = f;
     return 0;
@@ -117,9 +107,10 @@ static void load(fixture *f, int n)
 {
     char sql[4096];
     const char *series =
-        is_pg() ? "generate_series(1, %d) AS s(i)"
-                : "(WITH RECURSIVE s(i) AS "
-                  "(SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %d) SELECT i FROM s) AS s";
+        test_is_postgres() ? "generate_series(1, %d) AS s(i)"
+                           : "(WITH RECURSIVE s(i) AS "
+                             "(SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %d)"
+                             " SELECT i FROM s) AS s";
     char from[512];
 #define SERIES(count) (snprintf(from, sizeof from, series, (count)), from)
     snprintf(sql, sizeof sql,
@@ -572,9 +563,10 @@ static void order_by_included_column_at_scale(void **state)
     fixture *f = *state;
     char sql[2048], from[512];
     snprintf(from, sizeof from,
-             is_pg() ? "generate_series(1, %d) AS s(i)"
-                     : "(WITH RECURSIVE s(i) AS "
-                       "(SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %d) SELECT i FROM s) AS s",
+             test_is_postgres() ? "generate_series(1, %d) AS s(i)"
+                                : "(WITH RECURSIVE s(i) AS "
+                                  "(SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %d)"
+                                  " SELECT i FROM s) AS s",
              5 * N);
     snprintf(sql, sizeof sql,
              "INSERT INTO \"Authors\" (\"id\", \"name\") SELECT i, 'a' || i FROM %s WHERE i <= %d;"
@@ -672,6 +664,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(attributes_narrow_what_is_read, setup, teardown),
         cmocka_unit_test_setup_teardown(order_by_included_column_at_scale, setup, teardown),
     };
-    return cmocka_run_group_tests_name(is_pg() ? "include_plan[postgres]" : "include_plan[sqlite]",
-                                       tests, NULL, NULL);
+    return cmocka_run_group_tests_name(
+        test_is_postgres() ? "include_plan[postgres]" : "include_plan[sqlite]", tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 #define OK(call)                                                                                   \
@@ -35,11 +36,6 @@
     } while (0)
 
 static const rel_model_opts NO_TS = {.timestamps = REL_NO};
-
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
 
 /* ---------------------------------------------------------------- fixtures */
 
@@ -62,16 +58,10 @@ static void logger(void *user, const char *sql, const rel_value *params, size_t 
 static fixture *open_fixture(rel_schema *s, const char *data)
 {
     fixture *f = calloc(1, sizeof *f);
-    rel_error err = {0};
     assert_non_null(f);
     f->schema = s;
-    if (rel_schema_freeze(s, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
-    if (rel_open(&f->db, s, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(s, f->url);
     if (data && test_sql_exec(f->url, data) != 0)
         fail_msg("loading data failed");
     rel_set_logger(f->db, logger, f);
@@ -187,7 +177,8 @@ static int setup_seeds(void **state)
                         &(rel_assoc_opts){.through = "actor_costumes",
                                           .source_key = "wardrobe",
                                           .target_key = "name"});
-    const char *ts = is_pg() ? "'2026-01-02 03:04:05.678+00'" : "'2026-01-02 03:04:05.678 +00:00'";
+    const char *ts = test_is_postgres() ? "'2026-01-02 03:04:05.678+00'"
+                                        : "'2026-01-02 03:04:05.678 +00:00'";
     char data[2048];
     snprintf(
         data, sizeof data,
@@ -1216,5 +1207,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(seeds_keys_with_awkward_text, setup_seeds, teardown),
     };
     return cmocka_run_group_tests_name(
-        is_pg() ? "include_shapes[postgres]" : "include_shapes[sqlite]", tests, NULL, NULL);
+        test_is_postgres() ? "include_shapes[postgres]" : "include_shapes[sqlite]", tests, NULL,
+        NULL);
 }

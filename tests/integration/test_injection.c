@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 /* Identifiers: each is a legal quoted identifier on both engines (no NUL, under
@@ -72,11 +73,6 @@ static const char *const HOSTILE[] = {
 };
 #define NHOSTILE (sizeof HOSTILE / sizeof HOSTILE[0])
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 #define OK(call)                                                                       \
     do {                                                                               \
         rel_error e_;                                                                  \
@@ -90,7 +86,6 @@ static bool is_pg(void)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rel_error err;
     f->url = test_db_url();
     f->schema = rel_schema_new();
     f->thing = rel_define(f->schema, "Thing",
@@ -115,12 +110,7 @@ static int setup(void **state)
     rel_belongs_to_many(f->evil, f->thing,
                         &(rel_assoc_opts){.as = EVIL_THINGS_AS, .through = EVIL_JUNCTION});
     rel_belongs_to_many(f->thing, f->evil, &(rel_assoc_opts){.through = EVIL_JUNCTION});
-    if (rel_schema_freeze(f->schema, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
-    if (rel_open(&f->db, f->schema, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(f->schema, f->url);
     f->long_text = malloc(100001);
     for (size_t i = 0; i < 100000; i++)
         f->long_text[i] = "';\"-/*\\"[i % 7];
@@ -142,7 +132,7 @@ static int teardown(void **state)
 /* The user tables of the database, sorted, one per line (raw driver). */
 static char *table_list(const char *url)
 {
-    return test_sql_scalar(url, is_pg()
+    return test_sql_scalar(url, test_is_postgres()
         ? "SELECT string_agg(table_name, E'\\n' ORDER BY table_name COLLATE \"C\") "
           "FROM information_schema.tables WHERE table_schema = 'public'"
         : "SELECT group_concat(name, char(10)) FROM (SELECT name FROM sqlite_master "
@@ -239,7 +229,7 @@ static void values_round_trip_through_crud(void **state)
 static void values_round_trip_through_exec_and_like(void **state)
 {
     fixture *f = *state;
-    const char *ins = is_pg()
+    const char *ins = test_is_postgres()
         ? "INSERT INTO \"Things\" (\"val\", \"createdAt\", \"updatedAt\") VALUES ($1, now(), now())"
         : "INSERT INTO \"Things\" (\"val\", \"createdAt\", \"updatedAt\") "
           "VALUES (?, '2026-01-02 03:04:05.678 +00:00', '2026-01-02 03:04:05.678 +00:00')";
@@ -250,8 +240,9 @@ static void values_round_trip_through_exec_and_like(void **state)
         assert_int_equal(count_where(f->db, f->thing, w), 1);
         free(w);
         /* Deleting by a bound hostile value deletes that row only. */
-        OK(rel_exec(f->db, is_pg() ? "DELETE FROM \"Things\" WHERE \"val\" = $1"
-                                   : "DELETE FROM \"Things\" WHERE \"val\" = ?", &p, 1, E));
+        OK(rel_exec(f->db,
+                    test_is_postgres() ? "DELETE FROM \"Things\" WHERE \"val\" = $1"
+                                       : "DELETE FROM \"Things\" WHERE \"val\" = ?", &p, 1, E));
         assert_int_equal(count_where(f->db, f->thing, NULL), 0);
     }
     /* like: the pattern is data; % and _ are its only wildcards. */
@@ -565,7 +556,7 @@ static void definitions_are_never_sql(void **state)
     OK(rel_open(&db, s, url, E));
     OK(rel_sync(db, NULL, E));
     /* The database's own default, without relate filling it in. */
-    assert_int_equal(test_sql_exec(url, is_pg()
+    assert_int_equal(test_sql_exec(url, test_is_postgres()
         ? "INSERT INTO \"Au'thors\" (\"createdAt\", \"updatedAt\") VALUES (now(), now())"
         : "INSERT INTO \"Au'thors\" (\"createdAt\", \"updatedAt\") VALUES ('x', 'x')"), 0);
     char *v = test_sql_scalar(url, "SELECT \"bio\" FROM \"Au'thors\"");
@@ -628,8 +619,10 @@ static void nul_bytes(void **state)
     rel_result_free(res);
     /* ... also as a bound rel_exec parameter. */
     rel_value p[2] = {{.kind = REL_V_BLOB, .s = bytes, .len = sizeof bytes}, rel_get(r, "id")};
-    OK(rel_exec(f->db, is_pg() ? "UPDATE \"Things\" SET \"bin\" = $1 WHERE \"id\" = $2"
-                               : "UPDATE \"Things\" SET \"bin\" = ? WHERE \"id\" = ?", p, 2, E));
+    OK(rel_exec(f->db,
+                test_is_postgres() ? "UPDATE \"Things\" SET \"bin\" = $1 WHERE \"id\" = $2"
+                                   : "UPDATE \"Things\" SET \"bin\" = ? WHERE \"id\" = ?",
+                p, 2, E));
 
     /* Text cannot: a C string would end at the NUL, and the engines disagree on what
        to store. Every way in refuses it with REL_INVALID and changes nothing. */
@@ -650,8 +643,10 @@ static void nul_bytes(void **state)
     assert_true(st == REL_PARSE || st == REL_INVALID);
     assert_null(res);
     rel_value q[2] = {nul_text, rel_get(r, "id")};
-    assert_int_equal(rel_exec(f->db, is_pg() ? "UPDATE \"Things\" SET \"val\" = $1 WHERE \"id\" = $2"
-                                             : "UPDATE \"Things\" SET \"val\" = ? WHERE \"id\" = ?",
+    assert_int_equal(rel_exec(f->db,
+                              test_is_postgres()
+                                  ? "UPDATE \"Things\" SET \"val\" = $1 WHERE \"id\" = $2"
+                                  : "UPDATE \"Things\" SET \"val\" = ? WHERE \"id\" = ?",
                               q, 2, &err),
                      REL_INVALID);
     assert_non_null(strstr(err.message, "NUL"));

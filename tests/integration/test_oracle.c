@@ -100,11 +100,6 @@ static bool differs(const char *name)
     return yes;
 }
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 /* ------------------------------------------------------------ little helpers */
 
 static char *xfmt(const char *fmt, ...)
@@ -271,7 +266,7 @@ typedef struct raw {
 static bool raw_open(raw *r, const char *url)
 {
     memset(r, 0, sizeof *r);
-    if (is_pg()) {
+    if (test_is_postgres()) {
         r->pg = PQconnectdb(url);
         if (PQstatus(r->pg) != CONNECTION_OK) {
             fprintf(stderr, "oracle: %s", PQerrorMessage(r->pg));
@@ -1151,17 +1146,18 @@ done:
 static bool fix_timestamps(scen *s)
 {
     json_t *cols = raw_rows(&s->raw,
-        is_pg() ? "SELECT table_name, column_name FROM information_schema.columns WHERE "
-                  "table_schema = 'public' AND column_name IN ('createdAt', 'updatedAt', "
-                  "'created_at', 'updated_at') ORDER BY table_name, ordinal_position"
-                : "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-                  "WHERE m.type = 'table' AND p.name IN ('createdAt', 'updatedAt', "
-                  "'created_at', 'updated_at') ORDER BY m.name, p.cid");
+        test_is_postgres()
+            ? "SELECT table_name, column_name FROM information_schema.columns WHERE "
+              "table_schema = 'public' AND column_name IN ('createdAt', 'updatedAt', "
+              "'created_at', 'updated_at') ORDER BY table_name, ordinal_position"
+            : "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+              "WHERE m.type = 'table' AND p.name IN ('createdAt', 'updatedAt', "
+              "'created_at', 'updated_at') ORDER BY m.name, p.cid");
     bool ok = cols != NULL;
     for (size_t i = 0; ok && i < json_array_size(cols); i++) {
         char *t = quote_ident(cell(cols, i, 0)), *c = quote_ident(cell(cols, i, 1));
         char *sql = xfmt("UPDATE %s SET %s = '%s'", t, c,
-                         is_pg() ? FIXED_TIMESTAMP_PG : FIXED_TIMESTAMP_SQLITE);
+                         test_is_postgres() ? FIXED_TIMESTAMP_PG : FIXED_TIMESTAMP_SQLITE);
         ok = raw_exec(&s->raw, sql);
         free(sql);
         free(t);
@@ -1282,10 +1278,10 @@ static bool table_rows_match(scen *s, const char *table, const json_t *facts,
                              const json_t *erows, char *why, size_t nwhy)
 {
     char *qt = quote_ident(table);
-    char *ord = order_columns(facts, is_pg());
+    char *ord = order_columns(facts, test_is_postgres());
     bool ok = true;
     why[0] = '\0';
-    if (is_pg()) {
+    if (test_is_postgres()) {
         char *sql = xfmt("SELECT row_to_json(t)::text FROM %s t ORDER BY %s", qt, ord);
         json_t *rows = raw_rows(&s->raw, sql);
         free(sql);
@@ -1440,7 +1436,7 @@ static void compare_tables(scen *s, const json_t *actual_facts)
         if (!table_rows_match(s, table, facts, erows, why, sizeof why)) {
             table_check t = {s, table, facts};
             differ(&s->c, key, table_is, &t, "%s", why);
-            if (getenv("ORACLE_SHOW_RELATE") && is_pg())
+            if (getenv("ORACLE_SHOW_RELATE") && test_is_postgres())
                 show_relate_rows(s, table, facts);
         }
     }
@@ -1578,7 +1574,7 @@ done:
 static bool output_matches(const scen *s, const rel_model *m, const char *exp, const char *act,
                            char *why, size_t n)
 {
-    if (is_pg()) {
+    if (test_is_postgres()) {
         if (strcmp(exp, act) == 0)
             return true;
         text_diff(exp, act, why, n);
@@ -1702,7 +1698,7 @@ static void run_scenario(void **state)
     }
 
     /* 1. The schema. */
-    if (is_pg()) {
+    if (test_is_postgres()) {
         act_schema = pg_schema(&s.raw);
         exp_facts = pg_facts(expected_schema);
         act_facts = pg_facts(act_schema);

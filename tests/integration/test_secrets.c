@@ -28,11 +28,6 @@
 #define SECRET "hunter2Zx"   /* the password, as written in URLs */
 #define SECRET_ENC "hunter2%5Ax" /* the same, percent-encoded ('Z' is %5A) */
 
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
-
 /* Fails when text shows the password in any form. */
 static void assert_no_secret(const char *what, const char *text)
 {
@@ -126,7 +121,7 @@ static void errors_never_show_the_password(void **state)
         assert_true(err.message[0] != '\0');
         assert_no_secret(BAD_URLS[i], err.message);
     }
-    if (is_pg()) {
+    if (test_is_postgres()) {
         char url[700];
         /* An unknown database, and an option libpq refuses, on the real server. */
         server_url(url, sizeof url, SECRET, "relate_no_such_db", NULL);
@@ -148,7 +143,7 @@ static void errors_never_show_the_password(void **state)
 static void statements_never_show_the_password(void **state)
 {
     (void)state;
-    if (!is_pg())
+    if (!test_is_postgres())
         skip();
     rel_schema *s = schema();
     char url[700];
@@ -242,7 +237,7 @@ static void the_command_never_shows_the_password(void **state)
         assert_no_secret(BAD_URLS[i], out);
         free(out);
     }
-    if (!is_pg())
+    if (!test_is_postgres())
         return;
     char url[700];
     server_url(url, sizeof url, SECRET, NULL, "?password=" SECRET);
@@ -280,7 +275,7 @@ static void the_command_never_shows_the_password(void **state)
 static void libpq_parameters_pass_through(void **state)
 {
     (void)state;
-    if (!is_pg())
+    if (!test_is_postgres())
         skip();
     rel_schema *s = schema();
     char url[700], app[64];

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 typedef struct fixture {
@@ -23,11 +24,6 @@ typedef struct fixture {
     rel_db *db;
     const char *url;
 } fixture;
-
-static bool is_pg(void)
-{
-    return strcmp(test_engine(), "postgres") == 0;
-}
 
 #define CHECK(call)                                                                   \
     do {                                                                              \
@@ -40,7 +36,6 @@ static bool is_pg(void)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rel_error err;
     f->schema = rel_schema_new();
     f->thing = rel_define(f->schema, "Thing",
                           (rel_attr[]){
@@ -59,13 +54,8 @@ static int setup(void **state)
                               {.name = "j", .type = REL_JSON},
                               {0}},
                           &(rel_model_opts){.timestamps = REL_NO});
-    if (rel_schema_freeze(f->schema, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
     f->url = test_db_url();
-    if (rel_open(&f->db, f->schema, f->url, &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(f->schema, f->url);
     *state = f;
     return 0;
 }
@@ -124,7 +114,7 @@ static void every_type_round_trips(void **state)
         "\"u\":\"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b\","
         "\"blob\":{\"type\":\"Buffer\",\"data\":[104,105,0,255]},"
         "\"j\":{\"a\":[1,2.5,\"x\",100],\"b\":null,\"c\":{}}}";
-    const char *want = is_pg() ? want_pg : want_sqlite;
+    const char *want = test_is_postgres() ? want_pg : want_sqlite;
 
     /* The saved row (refreshed by RETURNING) and the row read back agree. */
     char *json = rel_record_json(r);
@@ -178,7 +168,7 @@ static void nulls_round_trip(void **state)
     json = reload_json(f, rel_get_int(r, "id"));
     assert_non_null(strstr(json, "\"b\":false"));
     assert_non_null(strstr(json, "\"f\":0,"));
-    assert_non_null(strstr(json, is_pg() ? "\"dec\":\"7.00\"" : "\"dec\":7,"));
+    assert_non_null(strstr(json, test_is_postgres() ? "\"dec\":\"7.00\"" : "\"dec\":7,"));
     assert_non_null(strstr(json, "\"j\":\"just a string\""));
     free(json);
     CHECK(rel_set_null(r, "b", &e_));
@@ -202,8 +192,8 @@ static void extreme_values(void **state)
     CHECK(rel_set_text(r, "j", "[]", &e_));
     CHECK(rel_save(f->db, r, &e_));
     char *json = reload_json(f, rel_get_int(r, "id"));
-    assert_non_null(strstr(json, is_pg() ? "\"big\":\"-9223372036854775808\""
-                                         : "\"big\":-9223372036854775808"));
+    assert_non_null(strstr(json, test_is_postgres() ? "\"big\":\"-9223372036854775808\""
+                                                    : "\"big\":-9223372036854775808"));
     assert_non_null(strstr(json, "\"i\":2147483647"));
     assert_non_null(strstr(json, "\"d\":1e+300"));
     assert_non_null(strstr(json, "\"dt\":\"1970-01-01T00:00:00.000Z\""));
@@ -252,7 +242,7 @@ static void values_that_do_not_fit_are_refused(void **state)
 static void reads_rows_written_by_raw_sql(void **state)
 {
     fixture *f = *state;
-    int rc = is_pg()
+    int rc = test_is_postgres()
         ? test_sql_exec(f->url,
                         "INSERT INTO \"Things\" (id, b, dt, day, dec, big, j) VALUES "
                         "(7, true, '2026-01-02 03:04:05.678+00', '2026-01-02', 3.10, 5, "
@@ -272,7 +262,7 @@ static void reads_rows_written_by_raw_sql(void **state)
                                         .order = "[\"id\"]"},
                        &res, &e_));
     char *json = rel_result_json(res);
-    if (is_pg())
+    if (test_is_postgres())
         assert_string_equal(json,
                             "[{\"id\":7,\"b\":true,\"dt\":\"2026-01-02T03:04:05.678Z\","
                             "\"day\":\"2026-01-02\",\"dec\":\"3.10\",\"big\":\"5\","
@@ -299,12 +289,13 @@ static void stores_what_sequelize_stores(void **state)
     CHECK(rel_set_time(r, "dt", 1767323045678LL, &e_));
     CHECK(rel_save(f->db, r, &e_));
     char *s = test_sql_scalar(f->url, "SELECT b FROM \"Things\"");
-    assert_string_equal(s, is_pg() ? "t" : "1");
+    assert_string_equal(s, test_is_postgres() ? "t" : "1");
     free(s);
-    s = test_sql_scalar(f->url, is_pg() ? "SELECT to_char(dt AT TIME ZONE 'UTC', "
-                                          "'YYYY-MM-DD HH24:MI:SS.MS') FROM \"Things\""
-                                        : "SELECT dt FROM \"Things\"");
-    assert_string_equal(s, is_pg() ? "2026-01-02 03:04:05.678" : "2026-01-02 03:04:05.678 +00:00");
+    s = test_sql_scalar(f->url, test_is_postgres() ? "SELECT to_char(dt AT TIME ZONE 'UTC', "
+                                                     "'YYYY-MM-DD HH24:MI:SS.MS') FROM \"Things\""
+                                                   : "SELECT dt FROM \"Things\"");
+    assert_string_equal(s, test_is_postgres() ? "2026-01-02 03:04:05.678"
+                                              : "2026-01-02 03:04:05.678 +00:00");
     free(s);
     rel_record_free(r);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "relate.h"
+#include "fixture.h"
 #include "testdb.h"
 
 typedef struct fixture {
@@ -45,12 +46,7 @@ static int setup(void **state)
                                         {.name = "score", .type = REL_DOUBLE},
                                         {0}},
                            &(rel_model_opts){.underscored = true});
-    if (rel_schema_freeze(f->schema, &err) != REL_OK)
-        fail_msg("freeze: %s", err.message);
-    if (rel_open(&f->db, f->schema, test_db_url(), &err) != REL_OK)
-        fail_msg("open: %s", err.message);
-    if (rel_sync(f->db, NULL, &err) != REL_OK)
-        fail_msg("sync: %s", err.message);
+    f->db = test_open_synced(f->schema, test_db_url());
     const char *json[] = {
         "{\"name\":\"Ann\",\"age\":30,\"active\":true,\"born\":\"1990-01-01\",\"score\":1.5}",
         "{\"name\":\"Bo\",\"age\":40,\"active\":false,\"born\":\"1980-06-15\",\"score\":2.5}",

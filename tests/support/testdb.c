@@ -187,6 +187,11 @@ const char *test_engine(void)
     fail("REL_TEST_ENGINE is '%s': expected 'sqlite' or 'postgres'", engine);
 }
 
+bool test_is_postgres(void)
+{
+    return strcmp(test_engine(), "postgres") == 0;
+}
+
 static const char *new_sqlite_url(void)
 {
     if (!sqlite_dir) {

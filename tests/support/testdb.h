@@ -11,8 +11,13 @@
 #ifndef REL_TESTDB_H
 #define REL_TESTDB_H
 
+#include <stdbool.h>
+
 /* "sqlite" or "postgres". Any other REL_TEST_ENGINE value fails the test. */
 const char *test_engine(void);
+
+/* Whether test_engine() is "postgres". */
+bool test_is_postgres(void);
 
 /* A URL for relate to a new, empty database on test_engine():
    sqlite   -> "sqlite:/tmp/relate-test-XXXXXX/test1.db" (the folder is removed at exit);

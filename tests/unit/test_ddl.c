@@ -19,6 +19,7 @@
 
 #include "relate.h"
 #include "db/ddl.h"
+#include "seeds.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -106,75 +107,6 @@ static void assert_like_sequelize(const char *text, const char *const *seq)
 
 static const rel_attr NO_ATTRS[] = {{0}};
 
-/* ---- the seeds' schemas ------------------------------------------------------ */
-
-/* Organization.hasMany(Employee); Employee.belongsTo(Organization);
-   Employee/Task belongsToMany through 'EmployeeTasks'. */
-static rel_schema *org_schema(void)
-{
-    rel_schema *s = rel_schema_new();
-    rel_model *org = rel_define(s, "Organization", (rel_attr[]){
-        {.name = "name", .type = REL_STRING, .allow_null = REL_NO, .unique = true}, {0}}, NULL);
-    rel_model *emp = rel_define(s, "Employee", (rel_attr[]){
-        {.name = "name", .type = REL_STRING}, {.name = "hired", .type = REL_DATE}, {0}}, NULL);
-    rel_model *task = rel_define(s, "Task", (rel_attr[]){
-        {.name = "title", .type = REL_STRING, .length = 100}, {0}}, NULL);
-    rel_has_many(org, emp, NULL);
-    rel_belongs_to(emp, org, NULL);
-    rel_belongs_to_many(emp, task, &(rel_assoc_opts){.through = "EmployeeTasks"});
-    rel_belongs_to_many(task, emp, &(rel_assoc_opts){.through = "EmployeeTasks"});
-    return frozen(s);
-}
-
-/* A.hasOne(B, { onUpdate: 'SET NULL', onDelete: 'CASCADE', foreignKey:
-   'otherId', sourceKey: '', targetKey: '' }); B.belongsTo(A); */
-static rel_schema *ab_schema(void)
-{
-    rel_schema *s = rel_schema_new();
-    rel_model *a = rel_define(s, "A", (rel_attr[]){{.name = "name", .type = REL_STRING}, {0}}, NULL);
-    rel_model *b = rel_define(s, "B", (rel_attr[]){{.name = "name", .type = REL_STRING}, {0}}, NULL);
-    rel_has_one(a, b, &(rel_assoc_opts){.on_update = "SET NULL", .on_delete = "CASCADE",
-                                        .foreign_key = {.name = "otherId"},
-                                        .source_key = "", .target_key = ""});
-    rel_belongs_to(b, a, NULL);
-    return frozen(s);
-}
-
-/* Actor.hasOne(Role, { sourceKey: 'name', foreignKey: 'actorName' });
-   Role.hasMany(Costume, { sourceKey: 'title', foreignKey: 'roleTitle' });
-   Role.belongsTo(Actor, { targetKey: 'name', foreignKey: 'actorName' });
-   Costume.belongsToMany(Actor, { through: 'actor_costumes', sourceKey: 'name',
-                                  targetKey: 'wardrobe' }); */
-static rel_schema *actor_schema(void)
-{
-    rel_schema *s = rel_schema_new();
-    rel_model *actor = rel_define(s, "Actor", (rel_attr[]){
-        {.name = "name", .type = REL_STRING, .unique = true},
-        {.name = "wardrobe", .type = REL_STRING, .unique = true}, {0}}, NULL);
-    rel_model *role = rel_define(s, "Role", (rel_attr[]){
-        {.name = "title", .type = REL_STRING, .unique = true}, {0}}, NULL);
-    rel_model *costume = rel_define(s, "Costume", (rel_attr[]){
-        {.name = "name", .type = REL_STRING, .unique = true}, {0}}, NULL);
-    rel_has_one(actor, role, &(rel_assoc_opts){.source_key = "name", .foreign_key = {.name = "actorName"}});
-    rel_has_many(role, costume, &(rel_assoc_opts){.source_key = "title", .foreign_key = {.name = "roleTitle"}});
-    rel_belongs_to(role, actor, &(rel_assoc_opts){.target_key = "name", .foreign_key = {.name = "actorName"}});
-    rel_belongs_to_many(costume, actor, &(rel_assoc_opts){.through = "actor_costumes",
-                                                         .source_key = "name",
-                                                         .target_key = "wardrobe"});
-    return frozen(s);
-}
-
-/* A.belongsTo(B); B.belongsTo(A); */
-static rel_schema *cycle_schema(void)
-{
-    rel_schema *s = rel_schema_new();
-    rel_model *a = rel_define(s, "A", (rel_attr[]){{.name = "name", .type = REL_STRING}, {0}}, NULL);
-    rel_model *b = rel_define(s, "B", (rel_attr[]){{.name = "name", .type = REL_STRING}, {0}}, NULL);
-    rel_belongs_to(a, b, NULL);
-    rel_belongs_to(b, a, NULL);
-    return frozen(s);
-}
-
 /* ---- Organization / Employee / Task ------------------------------------------ */
 
 static const char ORG_PG[] =
@@ -208,7 +140,7 @@ static const char *const ORG_SEQ_SQLITE[] = {
 static void org_postgres(void **state)
 {
     (void)state;
-    rel_schema *s = org_schema();
+    rel_schema *s = test_seed_org_schema(true);
     char *text = ddl(s, "postgres", false);
     assert_text(text, ORG_PG);
     assert_like_sequelize(text, ORG_SEQ_PG);
@@ -219,7 +151,7 @@ static void org_postgres(void **state)
 static void org_sqlite(void **state)
 {
     (void)state;
-    rel_schema *s = org_schema();
+    rel_schema *s = test_seed_org_schema(true);
     char *text = ddl(s, "sqlite", false);
     assert_text(text, ORG_SQLITE);
     assert_like_sequelize(text, ORG_SEQ_SQLITE);
@@ -232,7 +164,7 @@ static void org_sqlite(void **state)
 static void org_force(void **state)
 {
     (void)state;
-    rel_schema *s = org_schema();
+    rel_schema *s = test_seed_org_schema(true);
     char *pg = ddl(s, "postgres", true);
     char *sq = ddl(s, "sqlite", true);
     static const char pg_drops[] =
@@ -266,7 +198,7 @@ static void org_force(void **state)
 static void ab_both(void **state)
 {
     (void)state;
-    rel_schema *s = ab_schema();
+    rel_schema *s = test_seed_ab_schema();
     char *pg = ddl(s, "postgres", false);
     char *sq = ddl(s, "sqlite", false);
     assert_text(pg,
@@ -304,7 +236,7 @@ static const char *const ACTOR_SEQ_SQLITE[] = {
 static void actor_both(void **state)
 {
     (void)state;
-    rel_schema *s = actor_schema();
+    rel_schema *s = test_seed_actor_schema();
     char *pg = ddl(s, "postgres", false);
     char *sq = ddl(s, "sqlite", false);
     assert_like_sequelize(pg, ACTOR_SEQ_PG);
@@ -328,7 +260,7 @@ static void actor_both(void **state)
 static void cycle_both(void **state)
 {
     (void)state;
-    rel_schema *s = cycle_schema();
+    rel_schema *s = test_seed_cycle_schema(NULL);
     char *pg = ddl(s, "postgres", false);
     char *pgf = ddl(s, "postgres", true);
     char *sq = ddl(s, "sqlite", false);
