@@ -19,6 +19,8 @@ typedef struct find_plan {
     json_t *where;
     rel_order order;
     rel_colset cols;
+    rel_include_joins joins; /* to-one includes read with the rows */
+    size_t nincl;            /* top-level include nodes */
 } find_plan;
 
 static rel_status plan_init(find_plan *p, rel_arena *arena, const rel_model *m,
@@ -44,6 +46,11 @@ static rel_status plan_init(find_plan *p, rel_arena *arena, const rel_model *m,
     /* Counting reads no columns, but the include tree is still checked. */
     if (p->include)
         st = rel_include_prepare(arena, m, p->include, &p->cols, err);
+    if (st == REL_OK && p->include && !for_count) {
+        while (p->include[p->nincl].association)
+            p->nincl++;
+        st = rel_include_join_plan(arena, m, p->include, &p->joins, err);
+    }
     return st;
 }
 
@@ -120,11 +127,17 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
     if (p.include && (st = rel_include_check(db->dialect, m, p.include, &p.order, err)) != REL_OK)
         goto fail;
 
-    rel_select_build(&q, m, p.alias, &p.cols);
+    rel_sql_raw(&q, "SELECT ");
+    rel_select_columns(&q, m, p.alias, &p.cols);
+    /* No column reads as `1`: the joined ones come after it. */
+    rel_include_join_columns(&q, &p.joins, p.cols.n ? (int)p.cols.n : 1);
+    rel_select_from(&q, m, p.alias);
     if (p.include) {
         plan_scope scope = {&p, cond, cond_user};
         st = rel_include_order_join(&q, m, p.alias, p.include, &p.order, plan_scope_write,
                                     &scope, err);
+        if (st == REL_OK)
+            st = rel_include_join_from(&q, p.alias, &p.joins, err);
         if (st != REL_OK)
             goto fail;
     }
@@ -158,6 +171,8 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
         }
         r->bigint_as_string = pg;
         st = rel_select_read_row(stmt, 0, r, &p.cols, err);
+        if (st == REL_OK && p.joins.n)
+            st = rel_include_join_read(stmt, res->arena, r, p.nincl, &p.joins, pg, err);
         if (st != REL_OK)
             goto fail;
     }
@@ -165,7 +180,10 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
     stmt = NULL;
 
     if (p.include && res->n) {
-        st = rel_include_load(db, res->arena, res->rows, res->n, m, p.include, &p.order, err);
+        st = p.joins.n ? rel_include_load_joined(db, res->arena, res->rows, res->n, m,
+                                                 p.include, &p.order, err)
+                       : rel_include_load(db, res->arena, res->rows, res->n, m, p.include,
+                                          &p.order, err);
         if (st != REL_OK)
             goto fail;
     }

@@ -297,7 +297,7 @@ typedef struct keymap {
     size_t *next;      /* per parent: next parent with the same key */
 } keymap;
 
-static uint64_t hash_value(rel_value v)
+uint64_t rel_include_hash(rel_value v)
 {
     uint64_t h;
     switch (v.kind) {
@@ -317,7 +317,7 @@ static uint64_t hash_value(rel_value v)
     return h;
 }
 
-static bool key_equal(rel_value a, rel_value b)
+bool rel_include_key_equal(rel_value a, rel_value b)
 {
     if (a.kind != b.kind)
         return false;
@@ -343,10 +343,10 @@ static size_t keymap_find(const keymap *km, rel_value v)
 {
     if (v.kind == REL_V_NULL)
         return SIZE_MAX;
-    for (size_t s = hash_value(v) & (km->cap - 1);; s = (s + 1) & (km->cap - 1)) {
+    for (size_t s = rel_include_hash(v) & (km->cap - 1);; s = (s + 1) & (km->cap - 1)) {
         if (!km->slot[s])
             return SIZE_MAX;
-        if (key_equal(km->keys[km->slot[s] - 1], v))
+        if (rel_include_key_equal(km->keys[km->slot[s] - 1], v))
             return km->slot[s] - 1;
     }
 }
@@ -372,8 +372,8 @@ static bool keymap_build(keymap *km, rel_record *const *rows, size_t n, int key)
         rel_value v = rows[i]->values[key];
         if (v.kind == REL_V_NULL)
             continue;
-        size_t s = hash_value(v) & (km->cap - 1);
-        while (km->slot[s] && !key_equal(km->keys[km->slot[s] - 1], v))
+        size_t s = rel_include_hash(v) & (km->cap - 1);
+        while (km->slot[s] && !rel_include_key_equal(km->keys[km->slot[s] - 1], v))
             s = (s + 1) & (km->cap - 1);
         if (!km->slot[s]) {
             km->keys[km->nkeys] = v;
@@ -621,8 +621,9 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
             goto done;
         rel_value kv = btm ? jr->values[ckey] : r->values[ckey];
         /* Rows come ordered by their key: most have the previous row's. */
-        size_t k = ngot && key_equal(kv, km.keys[got_key[ngot - 1]]) ? got_key[ngot - 1]
-                                                                     : keymap_find(&km, kv);
+        size_t k = ngot && rel_include_key_equal(kv, km.keys[got_key[ngot - 1]])
+                       ? got_key[ngot - 1]
+                       : keymap_find(&km, kv);
         if (k == SIZE_MAX)
             continue;
         if (show_through) {
@@ -693,14 +694,23 @@ done:
     return st;
 }
 
-rel_status rel_include_load(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
-                            const rel_model *m, const rel_include *incl, const rel_order *order,
-                            rel_error *err)
+static int by_address(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t) * (rel_record *const *)x, b = (uintptr_t) * (rel_record *const *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* One level of includes. joined: the rows were read with their joined
+ * nodes (rel_include_join_read), so their slots exist and those nodes only
+ * need what is under them. */
+static rel_status load_level(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
+                             const rel_model *m, const rel_include *incl,
+                             const rel_order *order, bool joined, rel_error *err)
 {
     size_t nodes = count_nodes(incl);
     if (!nodes || !n)
         return REL_OK;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; !joined && i < n; i++) {
         rows[i]->incl = rel_arena_calloc(arena, nodes, sizeof *rows[i]->incl);
         if (!rows[i]->incl)
             return rel_err_nomem(err);
@@ -711,10 +721,52 @@ rel_status rel_include_load(rel_db *db, rel_arena *arena, rel_record *const *row
         rel_status st = rel_include_resolve(m, &incl[k], &a, err);
         if (st == REL_OK && (rel_include_parent_key(a) < 0 || rel_include_child_key(a) < 0))
             st = key_missing(a, err);
-        if (st == REL_OK)
+        if (st != REL_OK)
+            return st;
+        if (!joined || !rel_include_joinable(a, &incl[k])) {
             st = load_node(db, arena, rows, n, k, a, &incl[k], order, err);
+            if (st != REL_OK)
+                return st;
+            continue;
+        }
+        if (!incl[k].include)
+            continue;
+        /* The joined rows are the parents of the next level. */
+        size_t ngot = 0;
+        rel_record **got = rel_arena_alloc(arena, n * sizeof *got);
+        if (!got)
+            return rel_err_nomem(err);
+        for (size_t i = 0; i < n; i++)
+            if (rows[i]->incl[k].n)
+                got[ngot++] = rows[i]->incl[k].rows[0];
+        /* Parents sharing a target share its record (rel_include_join_read):
+         * it is loaded for once. */
+        qsort(got, ngot, sizeof *got, by_address);
+        size_t u = 0;
+        for (size_t i = 0; i < ngot; i++)
+            if (!u || got[u - 1] != got[i])
+                got[u++] = got[i];
+        ngot = u;
+        rel_order mine;
+        st = sub_order(arena, order, a, &incl[k], &mine, err);
+        if (st == REL_OK)
+            st = load_level(db, arena, got, ngot, a->target, incl[k].include, &mine, true, err);
         if (st != REL_OK)
             return st;
     }
     return REL_OK;
+}
+
+rel_status rel_include_load(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
+                            const rel_model *m, const rel_include *incl, const rel_order *order,
+                            rel_error *err)
+{
+    return load_level(db, arena, rows, n, m, incl, order, false, err);
+}
+
+rel_status rel_include_load_joined(rel_db *db, rel_arena *arena, rel_record *const *rows,
+                                   size_t n, const rel_model *m, const rel_include *incl,
+                                   const rel_order *order, rel_error *err)
+{
+    return load_level(db, arena, rows, n, m, incl, order, true, err);
 }

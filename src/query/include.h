@@ -1,8 +1,12 @@
 /* Eager loading (Sequelize's include), one query per include node (SEMANTICS
  * "Where relate differs" 4): the rows of a find are loaded first, then each
- * association's rows for all of them at once, keyed by the linking columns. */
+ * association's rows for all of them at once, keyed by the linking columns.
+ * A find's belongsTo nodes (and those under them) are the exception: they
+ * come LEFT JOINed in the find's own statement (include_join.c). */
 #ifndef REL_QUERY_INCLUDE_H
 #define REL_QUERY_INCLUDE_H
+
+#include <stdint.h>
 
 #include "db/db.h"
 #include "query/record.h"
@@ -38,6 +42,53 @@ rel_status rel_include_filter(rel_sql *q, const rel_model *m, const char *alias,
 rel_status rel_include_load(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
                             const rel_model *m, const rel_include *incl, const rel_order *order,
                             rel_error *err);
+
+/* To-one includes loaded in the parent's own SELECT (include_join.c):
+ * belongsTo nodes whose target key is the target's primary key, at the top
+ * of the tree and under other joined nodes. Every other node (and
+ * everything under it) keeps one query per node. */
+bool rel_include_joinable(const rel_assoc *a, const rel_include *node);
+
+typedef struct rel_include_join {
+    const rel_assoc *a;
+    const rel_include *node;
+    size_t slot;      /* the node's index among its siblings (include slot) */
+    size_t parent;    /* entry of the parent node; SIZE_MAX: the find's row */
+    size_t nchild;    /* nodes under it (include slots of its rows) */
+    rel_colset cols;  /* the target's columns, as the per-node loader reads */
+    int keypos;       /* position of the target's primary key in cols */
+    int first;        /* its first column in the statement's row */
+    char alias[24];   /* "~j<n>": short, unique in the statement */
+    rel_record **seen; /* records read so far, hashed by key (arena) */
+    size_t cap, nseen;
+} rel_include_join;
+
+typedef struct rel_include_joins {
+    rel_include_join *at;  /* parents before their children */
+    rel_record **cur;      /* while reading a row: each entry's record or NULL */
+    size_t n;
+} rel_include_joins;
+
+/* The joined nodes of incl under m (none: n == 0); lives in arena. */
+rel_status rel_include_join_plan(rel_arena *arena, const rel_model *m, const rel_include *incl,
+                                 rel_include_joins *out, rel_error *err);
+/* Appends ", <columns>" of every joined node; their columns start at
+ * column `first` of the row. */
+void rel_include_join_columns(rel_sql *q, rel_include_joins *j, int first);
+/* Appends the LEFT OUTER JOINs (after the FROM of m aliased `alias`). */
+rel_status rel_include_join_from(rel_sql *q, const char *alias, const rel_include_joins *j,
+                                 rel_error *err);
+/* Gives rec (a find's row, nincl include nodes) its include slots and fills
+ * those of the joined nodes from the current row. Rows joined to the same
+ * target share one record of it, as the per-node loader's parents do. */
+rel_status rel_include_join_read(rel_stmt *stmt, rel_arena *arena, rel_record *rec,
+                                 size_t nincl, rel_include_joins *j, bool pg,
+                                 rel_error *err);
+/* rel_include_load for rows read with rel_include_join_read: the joined
+ * nodes are already there; loads the rest, and what is under joined rows. */
+rel_status rel_include_load_joined(rel_db *db, rel_arena *arena, rel_record *const *rows,
+                                   size_t n, const rel_model *m, const rel_include *incl,
+                                   const rel_order *order, rel_error *err);
 
 /* Writes " WHERE ..." limiting the rows of a model aliased `alias` to
  * (at least) those the query being built reads, or nothing. */
@@ -82,6 +133,9 @@ int rel_include_parent_key(const rel_assoc *a);
 /* The attribute of the loaded row (target, or junction for belongsToMany)
  * whose value matches the parent's key. */
 int rel_include_child_key(const rel_assoc *a);
+/* Hashing and comparing linking key values. */
+uint64_t rel_include_hash(rel_value v);
+bool rel_include_key_equal(rel_value a, rel_value b);
 /* "parent->name", the alias of an included table inside one statement
  * (malloc'd; NULL when out of memory). */
 char *rel_include_alias(const char *parent, const char *name);
