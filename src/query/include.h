@@ -107,7 +107,8 @@ typedef rel_status (*rel_include_scope_fn)(rel_sql *q, const char *alias, void *
  * of m to its first joined row's values (nothing when no item has a path it
  * can use), ranked once for the rows of m that scope (may be NULL: all)
  * keeps. rel_include_order_append then appends " ORDER BY ..." (nothing
- * without items; *wrote may be NULL). */
+ * without items; *wrote may be NULL; *wrote true on entry means an ORDER BY
+ * is already open and the items follow it after ", "). */
 rel_status rel_include_order_join(rel_sql *q, const rel_model *m, const char *alias,
                                   const rel_include *incl, const rel_order *order,
                                   rel_include_scope_fn scope, void *user, rel_error *err);
