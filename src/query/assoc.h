@@ -94,8 +94,7 @@ rel_status rel_assoc_lock_source(const rel_assoc_call *c, rel_type key_type, rel
 /* What a row held before a method touched it, to put it back on failure. */
 typedef struct rel_row_snapshot {
     rel_record *r;
-    rel_value *values;
-    unsigned char *flags; /* set, then changed */
+    void *state; /* rel_record_state_save */
     bool stored;
     const int *order;
     size_t norder;

@@ -230,7 +230,7 @@ static rel_status hm_follow(const hm *h, const rel_assoc_given *g, const rel_key
     rel_value v = linked ? h->srcval : rel_null();
     for (size_t j = 0; j < g->n; j++) {
         rel_record *r = g->rows[j];
-        if (!r->set[t->pk] || rel_keyset_find(changed, r->values[t->pk]) == SIZE_MAX)
+        if (!rel_record_has(r, t->pk) || rel_keyset_find(changed, rel_record_at(r, t->pk)) == SIZE_MAX)
             continue;
         if (rel_row_put_saved(r, h->fk_i, v) != REL_OK ||
             (t->updated_at >= 0 && rel_row_put_saved(r, t->updated_at, rel_int(now)) != REL_OK))

@@ -157,19 +157,19 @@ rel_status rel_assoc_source_value(const rel_assoc_call *c, const char *attr, rel
     if (i < 0)
         return rel_err(c->err, REL_INVALID, "%s has no attribute '%s'", src->model->name,
                        attr);
-    if (!src->set[i] || src->values[i].kind == REL_V_NULL)
+    if (!rel_record_has(src, i) || rel_record_at(src, i).kind == REL_V_NULL)
         return rel_err(c->err, REL_INVALID,
                        "%s.%s is not set: save the %s (or load it with '%s') before using "
                        "its association '%s'",
                        src->model->name, attr, src->model->name, attr, c->a->name);
-    *out = src->values[i];
+    *out = rel_record_at(src, i);
     return REL_OK;
 }
 
 /* The key value of one row: its prefer_attr, else its primary key. */
 static bool row_has(const rel_record *r, int i)
 {
-    return i >= 0 && r->set[i] && r->values[i].kind != REL_V_NULL;
+    return i >= 0 && rel_record_has(r, i) && rel_record_at(r, i).kind != REL_V_NULL;
 }
 
 static rel_status ids_of_rows(const rel_assoc_call *c, const rel_assoc_given *g,
@@ -191,7 +191,7 @@ static rel_status ids_of_rows(const rel_assoc_call *c, const rel_assoc_given *g,
     }
     out->attr = all_prefer ? prefer_attr : t->pk;
     for (size_t j = 0; j < g->n; j++)
-        if (rel_keyset_add(&out->ids, g->rows[j]->values[out->attr], NULL) != REL_OK)
+        if (rel_keyset_add(&out->ids, rel_record_at(g->rows[j], out->attr), NULL) != REL_OK)
             return rel_err_nomem(c->err);
     return REL_OK;
 }

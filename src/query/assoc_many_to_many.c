@@ -27,7 +27,7 @@ static size_t through_attrs(const rel_btm *b, const rel_record *through, int *ou
         return 0;
     for (size_t i = 0; i < b->j->nattrs; i++) {
         const rel_attr_def *a = &b->j->attrs[i];
-        if (!through->set[i] || (int)i == b->fk_i || (int)i == b->ok_i ||
+        if (!rel_record_has(through, i) || (int)i == b->fk_i || (int)i == b->ok_i ||
             (int)i == b->j->created_at || (int)i == b->j->updated_at ||
             a->role == REL_ROLE_GENERATED_ID || (a->a.primary_key && a->a.auto_increment))
             continue;
@@ -122,7 +122,7 @@ static rel_status read_links(const rel_btm *b, const rel_assoc_ids *ids, const r
             rel_value v;
             if ((st = read_col(b, s, 3 + (int)k, b->j->attrs[ta[k]].a.type, &v)) != REL_OK)
                 break;
-            same = rel_assoc_value_eq(v, through->values[ta[k]]);
+            same = rel_assoc_value_eq(v, rel_record_at(through, ta[k]));
         }
         if (st != REL_OK)
             break;
@@ -340,7 +340,7 @@ static rel_status insert_missing(const rel_btm *b, const rel_keyset *missing,
     rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
     for (size_t k = 0; k < nta; k++) {
         rel_sql_raw(&q, ", ");
-        rel_sql_param(&q, j->attrs[ta[k]].a.type, through->values[ta[k]]);
+        rel_sql_param(&q, j->attrs[ta[k]].a.type, rel_record_at(through, ta[k]));
     }
     if (j->created_at >= 0) {
         rel_sql_raw(&q, ", ");
@@ -399,7 +399,7 @@ static rel_status update_differing(const rel_btm *b, const rel_keyset *differ,
             rel_sql_raw(&q, ", ");
         rel_sql_ident(&q, j->attrs[ta[k]].a.field);
         rel_sql_raw(&q, " = ");
-        rel_sql_param(&q, j->attrs[ta[k]].a.type, through->values[ta[k]]);
+        rel_sql_param(&q, j->attrs[ta[k]].a.type, rel_record_at(through, ta[k]));
     }
     rel_assoc_sql_touch(&q, j, now);
     rel_sql_raw(&q, " WHERE ");

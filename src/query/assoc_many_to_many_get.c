@@ -165,10 +165,10 @@ static rel_status attach_junction(const rel_btm *b, rel_result *res, const json_
         return rel_err_nomem(err);
     for (size_t i = 0; i < res->n; i++) {
         rel_record *r = res->rows[i];
-        if (!r->set[b->tk_i] || r->values[b->tk_i].kind == REL_V_NULL)
+        if (!rel_record_has(r, b->tk_i) || rel_record_at(r, b->tk_i).kind == REL_V_NULL)
             continue;
         size_t before = keys.n, pos;
-        if (rel_keyset_add(&keys, r->values[b->tk_i], &pos) != REL_OK)
+        if (rel_keyset_add(&keys, rel_record_at(r, b->tk_i), &pos) != REL_OK)
             return rel_err_nomem(err);
         if (keys.n > before)
             owner[pos] = r;
@@ -210,7 +210,7 @@ static rel_status attach_junction(const rel_btm *b, rel_result *res, const json_
         if (st != REL_OK)
             break;
         jr->bigint_as_string = pg;
-        size_t pos = rel_keyset_find(&keys, jr->values[b->ok_i]);
+        size_t pos = rel_keyset_find(&keys, rel_record_at(jr, b->ok_i));
         if (pos != SIZE_MAX && !owner[pos]->through) {
             owner[pos]->through = jr;
             owner[pos]->through_name = b->j->name;
@@ -228,7 +228,7 @@ static void hide_target_key(const rel_btm *b, rel_result *res)
         rel_record *r = res->rows[i];
         if (r->order && r->norder && r->order[r->norder - 1] == b->tk_i) {
             r->norder--;
-            r->set[b->tk_i] = 0;
+            rel_record_clear(r, b->tk_i);
         }
     }
 }

@@ -12,15 +12,9 @@ rel_status rel_row_snapshot_take(rel_arena *arena, rel_record *r, rel_row_snapsh
     memset(s, 0, sizeof *s);
     if (!r)
         return REL_OK;
-    size_t n = r->model->nattrs;
-    s->values = rel_arena_memdup(arena, r->values, n * sizeof *r->values);
-    s->flags = rel_arena_alloc(arena, 2 * n + 1);
-    if (!s->values || !s->flags)
+    s->state = rel_record_state_save(arena, r);
+    if (!s->state)
         return rel_err_nomem(err);
-    /* set and changed are adjacent (record.c allocates them together), but
-       copy them separately so nothing depends on that. */
-    memcpy(s->flags, r->set, n);
-    memcpy(s->flags + n, r->changed, n);
     s->r = r;
     s->stored = r->stored;
     s->order = r->order;
@@ -33,12 +27,7 @@ void rel_row_snapshot_restore(const rel_row_snapshot *s)
     rel_record *r = s->r;
     if (!r)
         return;
-    size_t n = r->model->nattrs;
-    /* Text the old values point to is still in the row's arena, which only
-       grows. */
-    memcpy(r->values, s->values, n * sizeof *r->values);
-    memcpy(r->set, s->flags, n);
-    memcpy(r->changed, s->flags + n, n);
+    rel_record_state_restore(r, s->state);
     r->stored = s->stored;
     r->order = s->order;
     r->norder = s->norder;
@@ -79,7 +68,7 @@ rel_status rel_row_put_saved(rel_record *r, int i, rel_value v)
 {
     rel_status st = rel_record_put(r, i, v, false);
     if (st == REL_OK)
-        r->changed[i] = 0;
+        rel_record_mark_changed(r, i, false);
     return st;
 }
 

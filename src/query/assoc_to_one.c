@@ -44,10 +44,10 @@ rel_status rel_to_one_get(rel_assoc_call *c, const rel_find_opts *opts, rel_resu
     if (a->kind == REL_BELONGS_TO) {
         /* The key is on the source: no key, no row (no query either). */
         int fk = rel_model_attr_index(c->src->model, a->foreign_key);
-        if (fk < 0 || !c->src->set[fk] || c->src->values[fk].kind == REL_V_NULL)
+        if (fk < 0 || !rel_record_has(c->src, fk) || rel_record_at(c->src, fk).kind == REL_V_NULL)
             return empty_result(c->db, a->target, out, c->err);
         e.attr = rel_model_attr_def(a->target, a->target_key);
-        e.v = c->src->values[fk];
+        e.v = rel_record_at(c->src, fk);
     } else {
         rel_status st = rel_assoc_source_value(c, a->source_key, &e.v);
         if (st != REL_OK)
@@ -79,12 +79,12 @@ static rel_status belongs_to_value(rel_assoc_call *c, const rel_assoc_given *g, 
     if (g->rows) {
         const rel_record *t = g->rows[0];
         int i = rel_model_attr_index(a->target, a->target_key);
-        if (!t->set[i] || t->values[i].kind == REL_V_NULL)
+        if (!rel_record_has(t, i) || rel_record_at(t, i).kind == REL_V_NULL)
             return rel_err(c->err, REL_INVALID,
                            "%s: the given %s has no '%s': save it (or load it with that "
                            "attribute) first",
                            a->name, a->target->name, a->target_key);
-        *out = t->values[i];
+        *out = rel_record_at(t, i);
         return REL_OK;
     }
     if (g->keys[0].kind == REL_V_NULL)
@@ -147,7 +147,7 @@ rel_status rel_belongs_to_set(rel_assoc_call *c, const rel_assoc_given *g)
         goto done;
     }
     if (src->stored) {
-        if (src->set[fk] && !src->changed[fk] && rel_assoc_value_eq(src->values[fk], v))
+        if (rel_record_has(src, fk) && !rel_record_is_changed(src, fk) && rel_assoc_value_eq(rel_record_at(src, fk), v))
             goto done; /* nothing changed: no statement, as Sequelize's save */
         st = update_source_key(c, fk, v);
         goto done;
@@ -311,8 +311,8 @@ rel_status rel_has_one_set(rel_assoc_call *c, const rel_assoc_given *g)
         if (st != REL_OK)
             goto done;
         keep = ids.ids.v[0];
-    } else if (row && row->stored && t->pk >= 0 && row->set[t->pk]) {
-        keep = row->values[t->pk];
+    } else if (row && row->stored && t->pk >= 0 && rel_record_has(row, t->pk)) {
+        keep = rel_record_at(row, t->pk);
     }
     st = rel_row_snapshot_take(tmp, row, &snap, c->err);
     if (st != REL_OK)

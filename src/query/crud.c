@@ -24,9 +24,9 @@ static bool is_auto_pk(const rel_attr_def *a)
  * key left NULL (the database assigns it). */
 static bool insert_column(const rel_record *r, size_t i)
 {
-    if (!r->set[i])
+    if (!rel_record_has(r, i))
         return false;
-    return !(is_auto_pk(&r->model->attrs[i]) && r->values[i].kind == REL_V_NULL);
+    return !(is_auto_pk(&r->model->attrs[i]) && rel_record_at(r, i).kind == REL_V_NULL);
 }
 
 /* createdAt (kept when given, as Sequelize does) and updatedAt for an insert. */
@@ -35,7 +35,7 @@ static rel_status stamp_insert(rel_record *r, int64_t now)
     const rel_model *m = r->model;
     rel_status st = REL_OK;
     if (m->created_at >= 0 &&
-        (!r->set[m->created_at] || r->values[m->created_at].kind == REL_V_NULL))
+        (!rel_record_has(r, m->created_at) || rel_record_at(r, m->created_at).kind == REL_V_NULL))
         st = rel_record_put(r, m->created_at, rel_int(now), true);
     if (st == REL_OK && m->updated_at >= 0)
         st = rel_record_put(r, m->updated_at, rel_int(now), true);
@@ -51,8 +51,8 @@ static rel_status check_not_null(const rel_record *r, bool inserting, const char
         const rel_attr_def *a = &m->attrs[i];
         if (a->a.allow_null != REL_NO || is_auto_pk(a))
             continue;
-        bool null = !r->set[i] || r->values[i].kind == REL_V_NULL;
-        if (!inserting && !r->changed[i])
+        bool null = !rel_record_has(r, i) || rel_record_at(r, i).kind == REL_V_NULL;
+        if (!inserting && !rel_record_is_changed(r, i))
             continue;
         if (null)
             return rel_err(err, REL_NOT_NULL, "%snotNull Violation: %s.%s cannot be null",
@@ -81,14 +81,14 @@ rel_status rel_crud_pk_where(rel_sql *q, const rel_record *r, const char *alias,
         const rel_attr_def *a = &m->attrs[i];
         if (!a->a.primary_key)
             continue;
-        if (!r->set[i] || r->values[i].kind == REL_V_NULL)
+        if (!rel_record_has(r, i) || rel_record_at(r, i).kind == REL_V_NULL)
             return rel_err(err, REL_INVALID, "%s: the primary key '%s' is not set", m->name,
                            a->a.name);
         if (any)
             rel_sql_raw(q, " AND ");
         rel_sql_column(q, alias, a->a.field);
         rel_sql_raw(q, " = ");
-        rel_sql_param(q, a->a.type, r->values[i]);
+        rel_sql_param(q, a->a.type, rel_record_at(r, i));
         any = true;
     }
     if (!any)
@@ -154,7 +154,7 @@ static void insert_tuple(rel_sql *q, const rel_record *r, const int *cols, size_
     for (size_t k = 0; k < ncols; k++) {
         if (k)
             rel_sql_raw(q, ", ");
-        rel_sql_param(q, r->model->attrs[cols[k]].a.type, r->values[cols[k]]);
+        rel_sql_param(q, r->model->attrs[cols[k]].a.type, rel_record_at(r, cols[k]));
     }
     rel_sql_raw(q, ")");
 }
@@ -182,11 +182,6 @@ static rel_status insert_batch(rel_db *db, rel_sql *q, rel_record *const *rows, 
     return s;
 }
 
-static void mark_saved(rel_record *r)
-{
-    memset(r->changed, 0, r->model->nattrs);
-    r->stored = true;
-}
 
 static rel_status insert_one(rel_db *db, rel_record *r, rel_error *err)
 {
@@ -213,7 +208,7 @@ static rel_status insert_one(rel_db *db, rel_record *r, rel_error *err)
     rel_record *rows[1] = {r};
     st = insert_batch(db, &q, rows, 1, cols, ncols, &all, err);
     if (st == REL_OK)
-        mark_saved(r);
+        rel_record_mark_saved(r);
 done:
     rel_sql_free(&q);
     rel_arena_free(tmp);
@@ -225,7 +220,7 @@ static rel_status update_one(rel_db *db, rel_record *r, rel_error *err)
     const rel_model *m = r->model;
     bool any = false;
     for (size_t i = 0; i < m->nattrs && !any; i++)
-        if (r->changed[i] && r->set[i] && (int)i != m->updated_at)
+        if (rel_record_is_changed(r, i) && rel_record_has(r, i) && (int)i != m->updated_at)
             any = true;
     if (!any)
         return REL_OK; /* nothing changed: no statement, as Sequelize */
@@ -233,7 +228,7 @@ static rel_status update_one(rel_db *db, rel_record *r, rel_error *err)
         if (rel_record_put(r, m->updated_at, rel_int(rel_now_ms()), true) != REL_OK)
             return rel_err_nomem(err);
         /* Written even when the clock has not moved since the last save. */
-        r->changed[m->updated_at] = 1;
+        rel_record_mark_changed(r, m->updated_at, true);
     }
     rel_status st = check_not_null(r, false, NULL, err);
     if (st != REL_OK)
@@ -246,21 +241,21 @@ static rel_status update_one(rel_db *db, rel_record *r, rel_error *err)
     rel_sql_raw(&q, " SET ");
     bool first = true;
     for (size_t i = 0; i < m->nattrs; i++) {
-        if (!r->changed[i] || !r->set[i])
+        if (!rel_record_is_changed(r, i) || !rel_record_has(r, i))
             continue;
         if (!first)
             rel_sql_raw(&q, ", ");
         first = false;
         rel_sql_ident(&q, m->attrs[i].a.field);
         rel_sql_raw(&q, " = ");
-        rel_sql_param(&q, m->attrs[i].a.type, r->values[i]);
+        rel_sql_param(&q, m->attrs[i].a.type, rel_record_at(r, i));
     }
     rel_sql_raw(&q, " WHERE ");
     st = rel_crud_pk_where(&q, r, NULL, err);
     if (st == REL_OK)
         st = rel_sql_exec(db, &q, NULL, err);
     if (st == REL_OK)
-        mark_saved(r);
+        rel_record_mark_saved(r);
     rel_sql_free(&q);
     return st;
 }
@@ -374,15 +369,14 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     st = rel_db_atomic_end(db, st, err);
     if (st == REL_OK) {
         for (size_t i = 0; i < n; i++)
-            mark_saved(rows[i]);
+            rel_record_mark_saved(rows[i]);
     } else {
         /* Rolled back: the rows are unsaved again, and ids read from the
          * undone inserts mean nothing. */
         for (size_t i = 0; i < n; i++) {
             rows[i]->stored = false;
             if (auto_key[i]) {
-                rows[i]->set[m->pk] = 0;
-                rows[i]->values[m->pk] = rel_null();
+                rel_record_clear(rows[i], m->pk);
             }
         }
     }

@@ -367,9 +367,9 @@ static bool keymap_build(keymap *km, rel_record *const *rows, size_t n, int key)
         /* Walking backwards and pushing on the chain heads keeps each chain
          * in the parents' order. */
         km->next[i] = SIZE_MAX;
-        if (!rows[i]->set[key])
+        if (!rel_record_has(rows[i], key))
             continue;
-        rel_value v = rows[i]->values[key];
+        rel_value v = rel_record_at(rows[i], key);
         if (v.kind == REL_V_NULL)
             continue;
         size_t s = rel_include_hash(v) & (km->cap - 1);
@@ -619,7 +619,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
             st = rel_select_read_row(stmt, (int)tcols.n, jr, &jcols, err);
         if (st != REL_OK)
             goto done;
-        rel_value kv = btm ? jr->values[ckey] : r->values[ckey];
+        rel_value kv = btm ? rel_record_at(jr, ckey) : rel_record_at(r, ckey);
         /* Rows come ordered by their key: most have the previous row's. */
         size_t k = ngot && rel_include_key_equal(kv, km.keys[got_key[ngot - 1]])
                        ? got_key[ngot - 1]

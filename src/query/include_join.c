@@ -126,7 +126,7 @@ static rel_record *seen_find(const rel_include_join *e, int key, rel_value v)
     for (size_t s = rel_include_hash(v) & (e->cap - 1);; s = (s + 1) & (e->cap - 1)) {
         if (!e->seen[s])
             return NULL;
-        if (rel_include_key_equal(e->seen[s]->values[key], v))
+        if (rel_include_key_equal(rel_record_at(e->seen[s], key), v))
             return e->seen[s];
     }
 }
@@ -141,7 +141,7 @@ static bool seen_add(rel_arena *arena, rel_include_join *e, int key, rel_record 
         for (size_t i = 0; i < e->cap; i++) {
             if (!e->seen[i])
                 continue;
-            size_t s = rel_include_hash(e->seen[i]->values[key]) & (cap - 1);
+            size_t s = rel_include_hash(rel_record_at(e->seen[i], key)) & (cap - 1);
             while (tab[s])
                 s = (s + 1) & (cap - 1);
             tab[s] = e->seen[i];
@@ -149,7 +149,7 @@ static bool seen_add(rel_arena *arena, rel_include_join *e, int key, rel_record 
         e->seen = tab;
         e->cap = cap;
     }
-    size_t s = rel_include_hash(r->values[key]) & (e->cap - 1);
+    size_t s = rel_include_hash(rel_record_at(r, key)) & (e->cap - 1);
     while (e->seen[s])
         s = (s + 1) & (e->cap - 1);
     e->seen[s] = r;

@@ -293,7 +293,7 @@ static void write_attr(json_ctx *c, const rel_record *r, const json_keys *k, siz
         key = k->text + k->off[i];
         klen = k->off[i + 1] - k->off[i];
     }
-    rel_value v = r->values[i];
+    rel_value v = rel_record_at(r, i);
     bool direct = v.kind == REL_V_NULL || v.kind == REL_V_INT ||
                   (v.kind == REL_V_TEXT && a->a.type != REL_JSON && v.len < 4096 &&
                    plain_text(v.s, v.len));
@@ -347,7 +347,7 @@ static void write_record(json_ctx *c, const rel_record *r)
     size_t n = r->order ? r->norder : m->nattrs;
     for (size_t j = 0; j < n; j++) {
         size_t i = r->order ? (size_t)r->order[j] : j;
-        if (!r->set[i])
+        if (!rel_record_has(r, i))
             continue;
         write_attr(c, r, k, i, !first);
         first = false;

@@ -160,6 +160,30 @@ rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed)
     return REL_OK;
 }
 
+void rel_record_mark_saved(rel_record *r)
+{
+    memset(r->changed, 0, r->model->nattrs);
+    r->stored = true;
+}
+
+void rel_record_clear(rel_record *r, int i)
+{
+    r->values[i] = rel_null();
+    r->set[i] = 0;
+    r->changed[i] = 0;
+}
+
+void *rel_record_state_save(rel_arena *arena, const rel_record *r)
+{
+    size_t n = r->model->nattrs;
+    return rel_arena_memdup(arena, r->values, n * (sizeof(rel_value) + 2));
+}
+
+void rel_record_state_restore(rel_record *r, const void *state)
+{
+    memcpy(r->values, state, r->model->nattrs * (sizeof(rel_value) + 2));
+}
+
 /* ---------------------------------------------------------------- coercion */
 
 static const char *kind_name(rel_value_kind k)

@@ -55,6 +55,27 @@ struct rel_result {
     bool json_bigint_as_string;  /* PostgreSQL: BIGINT prints as a string */
 };
 
+/* Attribute i's value (REL_V_NULL when not set); text and blobs are the
+ * record's, valid as long as it is. */
+static inline rel_value rel_record_at(const rel_record *r, int i) { return r->values[i]; }
+/* Whether attribute i was selected or assigned. */
+static inline bool rel_record_has(const rel_record *r, int i) { return r->set[i] != 0; }
+/* Whether attribute i changed since the row was loaded or saved. */
+static inline bool rel_record_is_changed(const rel_record *r, int i) { return r->changed[i] != 0; }
+static inline void rel_record_mark_changed(rel_record *r, int i, bool on)
+{
+    r->changed[i] = on;
+}
+/* The row now matches the database: stored, nothing changed. */
+void rel_record_mark_saved(rel_record *r);
+/* Makes attribute i absent again (not set, NULL, unchanged). */
+void rel_record_clear(rel_record *r, int i);
+
+/* A copy in arena of r's values and flags, for rel_record_state_restore
+ * (text stays in r's arena, which only grows). NULL when out of memory. */
+void *rel_record_state_save(rel_arena *arena, const rel_record *r);
+void rel_record_state_restore(rel_record *r, const void *state);
+
 /* A record whose memory lives in `arena` (a result's). */
 rel_record *rel_record_in(rel_arena *arena, const rel_model *model);
 /* Sets every attribute that has a default value to it, as rel_new does
