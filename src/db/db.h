@@ -51,6 +51,16 @@ struct rel_db {
  * by the statement's text (its first 200 bytes). */
 rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size_t n,
                       rel_stmt **out, rel_error *err);
+/* rel_db_run for parameters the caller keeps valid and unchanged until
+ * rel_stmt_done or rel_stmt_rerun_held: the driver may bind them without
+ * copying them. */
+rel_status rel_db_run_held(rel_db *db, const char *sql, const rel_value *params, size_t n,
+                           rel_stmt **out, rel_error *err);
+/* Runs s (from rel_db_run_held, its rows read or not) again with new
+ * parameters, held as rel_db_run_held's (the previous ones need only last
+ * until this call starts); skips the statement cache's lookup by text. s
+ * stays the caller's, whatever the result: release it with rel_stmt_done. */
+rel_status rel_stmt_rerun_held(rel_stmt *s, const rel_value *params, size_t n, rel_error *err);
 /* 1: a row is ready; 0: no more rows; <0: a rel_status (err filled). */
 int rel_stmt_next(rel_stmt *s, rel_error *err);
 /* Column i of the current row as the canonical value of type. Borrowed

@@ -87,13 +87,9 @@ rel_status rel_db_tx_control(rel_db *db, const char *sql, rel_error *err)
     return st;
 }
 
-rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size_t n,
-                      rel_stmt **out, rel_error *err)
+/* What every run checks before the driver sees the statement. */
+static rel_status before_run(rel_db *db, const rel_value *params, size_t n, rel_error *err)
 {
-    if (out)
-        *out = NULL;
-    if (!db || !sql || !out || (n && !params))
-        return rel_err(err, REL_MISUSE, "rel_db_run: db, sql and out are required");
     if (db->broken)
         return refuse_broken(err);
     if (db->tx_aborted)
@@ -105,15 +101,27 @@ rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size
             return rel_err(err, REL_INVALID,
                            "parameter %zu: text cannot contain NUL bytes (U+0000); bind such "
                            "bytes as a BLOB", i + 1);
+    return REL_OK;
+}
+
+static rel_status run(rel_db *db, const char *sql, const rel_value *params, size_t n, bool held,
+                      rel_stmt **out, rel_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!db || !sql || !out || (n && !params))
+        return rel_err(err, REL_MISUSE, "rel_db_run: db, sql and out are required");
+    rel_status st = before_run(db, params, n, err);
+    if (st != REL_OK)
+        return st;
     log_stmt(db, sql, params, n);
     rel_stmt *s = NULL;
     rel_error e;
-    rel_status st = REL_OK;
     for (int attempt = 0; attempt < 2; attempt++) {
         st = rel_stmt_cache_acquire(db, sql, &s, &e);
         if (st != REL_OK)
             break;
-        st = db->dialect->execute(s->d, params, n, &e);
+        st = db->dialect->execute(s->d, params, n, held, &e);
         if (st == REL_OK) {
             *out = s;
             return REL_OK;
@@ -133,6 +141,37 @@ rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size
     if (err)
         *err = e;
     after_failure(db, st, sql, err);
+    return st;
+}
+
+rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size_t n,
+                      rel_stmt **out, rel_error *err)
+{
+    return run(db, sql, params, n, false, out, err);
+}
+
+rel_status rel_db_run_held(rel_db *db, const char *sql, const rel_value *params, size_t n,
+                           rel_stmt **out, rel_error *err)
+{
+    return run(db, sql, params, n, true, out, err);
+}
+
+rel_status rel_stmt_rerun_held(rel_stmt *s, const rel_value *params, size_t n, rel_error *err)
+{
+    if (!s || (n && !params))
+        return rel_err(err, REL_MISUSE, "rel_stmt_rerun_held: a statement is required");
+    rel_db *db = s->db;
+    rel_status st = before_run(db, params, n, err);
+    if (st != REL_OK)
+        return st;
+    log_stmt(db, s->sql, params, n);
+    rel_error e;
+    st = db->dialect->execute(s->d, params, n, true, &e);
+    if (st == REL_OK)
+        return REL_OK;
+    if (err)
+        *err = e;
+    after_failure(db, st, s->sql, err);
     return st;
 }
 

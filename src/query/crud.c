@@ -1,9 +1,10 @@
 /* Writing rows: insert (every column read back with RETURNING), update of
  * the changed attributes only, delete by primary key, and bulk insert in
- * multi-row statements inside one transaction. */
+ * multi-row statements inside one transaction (reading back what the
+ * database assigned or may have changed). */
 #include "query/crud.h"
 
-#include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "query/select.h"
@@ -42,8 +43,10 @@ static rel_status stamp_insert(rel_record *r, int64_t now)
     return st;
 }
 
-/* Sequelize validates allowNull before any SQL. */
-static rel_status check_not_null(const rel_record *r, bool inserting, const char *what,
+/* Sequelize validates allowNull before any SQL. row: the row's index in a
+   bulk create, for the message (NULL otherwise); the message is made only
+   when a check fails. */
+static rel_status check_not_null(const rel_record *r, bool inserting, const size_t *row,
                                  rel_error *err)
 {
     const rel_model *m = r->model;
@@ -54,21 +57,22 @@ static rel_status check_not_null(const rel_record *r, bool inserting, const char
         bool null = !rel_record_has(r, i) || rel_record_at(r, i).kind == REL_V_NULL;
         if (!inserting && !rel_record_is_changed(r, i))
             continue;
+        if (null && row)
+            return rel_err(err, REL_NOT_NULL, "row %zu: notNull Violation: %s.%s cannot be null",
+                           *row, m->name, a->a.name);
         if (null)
-            return rel_err(err, REL_NOT_NULL, "%snotNull Violation: %s.%s cannot be null",
-                           what ? what : "", m->name, a->a.name);
+            return rel_err(err, REL_NOT_NULL, "notNull Violation: %s.%s cannot be null", m->name,
+                           a->a.name);
     }
     return REL_OK;
 }
 
-/* " RETURNING every column" in model order. */
-static void returning_all(rel_sql *q, const rel_model *m)
+/* " RETURNING" the columns of cols (nothing when it is empty). */
+static void returning(rel_sql *q, const rel_model *m, const rel_colset *cols)
 {
-    rel_sql_raw(q, " RETURNING ");
-    for (size_t i = 0; i < m->nattrs; i++) {
-        if (i)
-            rel_sql_raw(q, ", ");
-        rel_sql_ident(q, m->attrs[i].a.field);
+    for (size_t k = 0; k < cols->n; k++) {
+        rel_sql_raw(q, k ? ", " : " RETURNING ");
+        rel_sql_ident(q, m->attrs[cols->idx[k]].a.field);
     }
 }
 
@@ -96,10 +100,24 @@ rel_status rel_crud_pk_where(rel_sql *q, const rel_record *r, const char *alias,
     return REL_OK;
 }
 
-/* Reads RETURNING rows into rows[0..n) in order. */
+/* Reads RETURNING rows (the columns cols) into rows[0..n) in order. */
 static rel_status read_returned(rel_stmt *st, rel_record *const *rows, size_t n,
-                                const rel_colset *all, bool pg, rel_error *err)
+                                const rel_colset *cols, bool pg, rel_error *err)
 {
+    if (cols->n == 0) {
+        /* Nothing returned: the statement has run (the first step runs with
+           the parameters); its rows are as written. */
+        int step = rel_stmt_next(st, err);
+        if (step < 0)
+            return (rel_status)step;
+        if (step != 0)
+            return rel_err(err, REL_DATABASE, "the INSERT returned rows it was not asked for");
+        for (size_t k = 0; k < n; k++) {
+            rows[k]->order = NULL;
+            rows[k]->bigint_as_string = pg;
+        }
+        return REL_OK;
+    }
     size_t k = 0;
     for (;;) {
         int step = rel_stmt_next(st, err);
@@ -109,7 +127,7 @@ static rel_status read_returned(rel_stmt *st, rel_record *const *rows, size_t n,
             break;
         if (k >= n)
             return rel_err(err, REL_DATABASE, "the INSERT returned more rows than it inserted");
-        rel_status s = rel_select_read_row(st, 0, rows[k], all, err);
+        rel_status s = rel_select_read_row(st, 0, rows[k], cols, err);
         if (s != REL_OK)
             return s;
         rows[k]->order = NULL;
@@ -159,29 +177,24 @@ static void insert_tuple(rel_sql *q, const rel_record *r, const int *cols, size_
     rel_sql_raw(q, ")");
 }
 
-/* One multi-row INSERT of rows[0..n) (all assigning the columns cols). */
-static rel_status insert_batch(rel_db *db, rel_sql *q, rel_record *const *rows, size_t n,
-                               const int *cols, size_t ncols, const rel_colset *all,
-                               rel_error *err)
+/* An INSERT of the single row r (assigning the columns cols), reading back
+   every column. */
+static rel_status insert_row(rel_db *db, rel_sql *q, rel_record *r, const int *cols,
+                             size_t ncols, const rel_colset *all, rel_error *err)
 {
-    const rel_model *m = rows[0]->model;
-    rel_sql_reset(q);
-    insert_head(q, m, cols, ncols);
-    for (size_t j = 0; ncols && j < n; j++) {
-        if (j)
-            rel_sql_raw(q, ", ");
-        insert_tuple(q, rows[j], cols, ncols);
-    }
-    returning_all(q, m);
+    insert_head(q, r->model, cols, ncols);
+    if (ncols)
+        insert_tuple(q, r, cols, ncols);
+    returning(q, r->model, all);
     rel_stmt *st = NULL;
     rel_status s = rel_sql_run(db, q, &st, err);
     if (s != REL_OK)
         return s;
-    s = read_returned(st, rows, n, all, rel_db_is_postgres(db), err);
+    rel_record *rows[1] = {r};
+    s = read_returned(st, rows, 1, all, rel_db_is_postgres(db), err);
     rel_stmt_done(st);
     return s;
 }
-
 
 static rel_status insert_one(rel_db *db, rel_record *r, rel_error *err)
 {
@@ -205,8 +218,7 @@ static rel_status insert_one(rel_db *db, rel_record *r, rel_error *err)
         goto done;
     }
     size_t ncols = insert_columns(r, cols);
-    rel_record *rows[1] = {r};
-    st = insert_batch(db, &q, rows, 1, cols, ncols, &all, err);
+    st = insert_row(db, &q, r, cols, ncols, &all, err);
     if (st == REL_OK)
         rel_record_mark_saved(r);
 done:
@@ -306,6 +318,135 @@ static bool same_columns(const rel_record *a, const rel_record *b)
     return true;
 }
 
+/* The first and last milliseconds of the years a DATE is read back in
+   (0001-9999, rel_datetime_parse). */
+#define REL_DATE_MIN_MS (-62135596800000LL)
+#define REL_DATE_MAX_MS 253402300799999LL
+
+/* Whether the database may hand written value v of attribute a back other
+   than relate holds it: DECIMAL, UUID, DATEONLY and JSON as the engine
+   normalizes them; doubles SQLite does not keep (NaN, -0); dates outside the
+   years relate reads back (reading them fails, as it did before); strings
+   PostgreSQL trims to their declared length. Anything else reads back as
+   written, so a bulk create need not read it. */
+static bool may_differ(const rel_attr_def *a, rel_value v, bool pg)
+{
+    if (v.kind == REL_V_NULL)
+        return false;
+    switch (a->a.type) {
+    case REL_INTEGER:
+    case REL_BIGINT:
+    case REL_BOOLEAN:
+        return v.kind != REL_V_INT;
+    case REL_DATE:
+        return v.kind != REL_V_INT || v.i < REL_DATE_MIN_MS || v.i > REL_DATE_MAX_MS;
+    case REL_FLOAT:
+    case REL_DOUBLE:
+        return v.kind != REL_V_DOUBLE || !isfinite(v.d) || (v.d == 0.0 && signbit(v.d));
+    case REL_STRING:
+        return v.kind != REL_V_TEXT ||
+               (pg && v.len > (size_t)(a->a.length > 0 ? a->a.length : 255));
+    case REL_TEXT:
+        return v.kind != REL_V_TEXT;
+    case REL_BLOB:
+        return v.kind != REL_V_BLOB;
+    case REL_DECIMAL:
+    case REL_UUID:
+    case REL_DATEONLY:
+    case REL_JSON:
+    case REL_TYPE_NONE:
+        break;
+    }
+    return true;
+}
+
+/* One bulk create's INSERTs: the statement text is written again only when
+   the shape of a batch (columns written, columns read back, rows) changes,
+   and its prepared statement is held from one batch to the next. */
+typedef struct bulk {
+    rel_db *db;
+    bool pg;
+    rel_sql q;          /* text of the current shape; the batch's parameters */
+    rel_stmt *st;       /* prepared for q's text, NULL before the first batch */
+    int *cols, *ret;    /* the current shape: columns written, read back */
+    size_t ncols, nret, nrows;
+    int *next_ret;      /* the next batch's read-back columns, being worked out */
+    bool *differs;      /* per attribute, for next_ret */
+} bulk;
+
+/* Which attributes a batch reads back (RETURNING) into b->next_ret: those
+   it does not write (the automatic key; NULL or the column's default for
+   the others) and written values that may come back different. */
+static size_t returned_columns(bulk *b, rel_record *const *rows, size_t n)
+{
+    const rel_model *m = rows[0]->model;
+    for (size_t i = 0; i < m->nattrs; i++)
+        b->differs[i] = !insert_column(rows[0], i);
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < m->nattrs; i++)
+            if (!b->differs[i] && may_differ(&m->attrs[i], rel_record_at(rows[j], (int)i), b->pg))
+                b->differs[i] = true;
+    size_t k = 0;
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (b->differs[i])
+            b->next_ret[k++] = (int)i;
+    return k;
+}
+
+/* The statement text for the current shape: n rows of placeholders. */
+static void bulk_text(bulk *b, const rel_model *m)
+{
+    rel_sql_reset(&b->q);
+    insert_head(&b->q, m, b->cols, b->ncols);
+    int no = 0;
+    for (size_t j = 0; b->ncols && j < b->nrows; j++) {
+        rel_sql_raw(&b->q, j ? ", (" : "(");
+        for (size_t k = 0; k < b->ncols; k++) {
+            if (k)
+                rel_sql_raw(&b->q, ", ");
+            rel_sql_placeholder(&b->q, ++no);
+        }
+        rel_sql_raw(&b->q, ")");
+    }
+    rel_colset ret = {b->ret, b->nret, b->nret, false};
+    returning(&b->q, m, &ret);
+}
+
+/* One multi-row INSERT of rows[0..n), all writing the columns cols. */
+static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const int *cols,
+                             size_t ncols, rel_error *err)
+{
+    const rel_model *m = rows[0]->model;
+    size_t nret = returned_columns(b, rows, n);
+    bool same = b->st && n == b->nrows && ncols == b->ncols && nret == b->nret &&
+                memcmp(cols, b->cols, ncols * sizeof *cols) == 0 &&
+                memcmp(b->next_ret, b->ret, nret * sizeof *b->ret) == 0;
+    if (same) {
+        rel_sql_clear_params(&b->q);
+    } else {
+        /* Released before its held parameters go with the old text. */
+        rel_stmt_done(b->st);
+        b->st = NULL;
+        memcpy(b->cols, cols, ncols * sizeof *cols);
+        memcpy(b->ret, b->next_ret, nret * sizeof *b->ret);
+        b->ncols = ncols;
+        b->nret = nret;
+        b->nrows = n;
+        bulk_text(b, m);
+    }
+    /* The records' own values are bound as they are: the records outlive
+       the statement's use of them. */
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; k < ncols; k++)
+            rel_sql_bind(&b->q, m->attrs[cols[k]].a.type, rel_record_at(rows[j], cols[k]));
+    rel_status s = same ? rel_sql_rerun_held(b->st, &b->q, err)
+                        : rel_sql_run_held(b->db, &b->q, &b->st, err);
+    if (s != REL_OK)
+        return s;
+    rel_colset ret = {b->ret, b->nret, b->nret, false};
+    return read_returned(b->st, rows, n, &ret, b->pg, err);
+}
+
 rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_error *err)
 {
     if (n == 0)
@@ -324,32 +465,34 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     }
     const rel_model *m = rows[0]->model;
     int64_t now = rel_now_ms();
-    char what[48];
     for (size_t j = 0; j < n; j++) {
         if (stamp_insert(rows[j], now) != REL_OK)
             return rel_err_nomem(err);
-        snprintf(what, sizeof what, "row %zu: ", j);
-        rel_status st = check_not_null(rows[j], true, what, err);
+        rel_status st = check_not_null(rows[j], true, &j, err);
         if (st != REL_OK)
             return st;
     }
 
-    /* Which automatic keys the database assigns, to undo them on failure. */
     const size_t max_params =
         rel_db_is_postgres(db) ? REL_PG_MAX_PARAMS : REL_SQLITE_MAX_PARAMS;
     rel_arena *tmp = rel_arena_new(0);
     if (!tmp)
         return rel_err_nomem(err);
     rel_status st = REL_OK;
-    int *cols = rel_arena_alloc(tmp, (m->nattrs + 1) * sizeof *cols);
+    size_t na = m->nattrs + 1;
+    bulk b = {.db = db, .pg = rel_db_is_postgres(db)};
+    rel_sql_init(&b.q, db->dialect);
+    int *cols = rel_arena_alloc(tmp, na * sizeof *cols);
+    b.cols = rel_arena_alloc(tmp, na * sizeof *b.cols);
+    b.ret = rel_arena_alloc(tmp, na * sizeof *b.ret);
+    b.next_ret = rel_arena_alloc(tmp, na * sizeof *b.next_ret);
+    b.differs = rel_arena_alloc(tmp, na * sizeof *b.differs);
     bool *auto_key = rel_arena_calloc(tmp, n, sizeof *auto_key);
-    rel_colset all;
-    rel_sql q;
-    rel_sql_init(&q, db->dialect);
-    if (!cols || !auto_key || rel_colset_all(tmp, m, &all, err) != REL_OK) {
+    if (!cols || !b.cols || !b.ret || !b.next_ret || !b.differs || !auto_key) {
         st = rel_err_nomem(err);
         goto out;
     }
+    /* Which automatic keys the database assigns, to undo them on failure. */
     for (size_t j = 0; j < n; j++)
         auto_key[j] = m->pk >= 0 && !insert_column(rows[j], (size_t)m->pk);
 
@@ -363,9 +506,12 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         size_t k = j + 1;
         while (k < n && k - j < per && same_columns(rows[j], rows[k]))
             k++;
-        st = insert_batch(db, &q, rows + j, k - j, cols, ncols, &all, err);
+        st = bulk_batch(&b, rows + j, k - j, cols, ncols, err);
         j = k;
     }
+    /* Released before the transaction ends, and before its parameters go. */
+    rel_stmt_done(b.st);
+    b.st = NULL;
     st = rel_db_atomic_end(db, st, err);
     if (st == REL_OK) {
         for (size_t i = 0; i < n; i++)
@@ -381,7 +527,7 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         }
     }
 out:
-    rel_sql_free(&q);
+    rel_sql_free(&b.q);
     rel_arena_free(tmp);
     return st;
 }

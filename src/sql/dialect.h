@@ -82,9 +82,13 @@ typedef struct rel_dialect {
     rel_status (*exec_simple)(rel_conn *c, const char *sql, rel_error *err);
     rel_status (*prepare)(rel_conn *c, const char *sql, rel_dstmt **out, rel_error *err);
     /* Binds and executes (on SQLite this runs the first step, so errors of
-     * every engine surface here); rows are then read with step. Parameter
-     * memory need not outlive the call. */
-    rel_status (*execute)(rel_dstmt *s, const rel_value *params, size_t n, rel_error *err);
+     * every engine surface here); rows are then read with step; executing
+     * again ends the previous run first. Parameter memory need not outlive
+     * the call, unless `held`: then the caller keeps it unchanged until the
+     * statement is reset or executed again, so the driver may bind it
+     * without a copy. */
+    rel_status (*execute)(rel_dstmt *s, const rel_value *params, size_t n, bool held,
+                          rel_error *err);
     /* REL_STEP_ROW, REL_STEP_DONE, or a negative rel_status (err filled). */
     int (*step)(rel_dstmt *s, rel_error *err);
     int (*column_count)(rel_dstmt *s);

@@ -4,11 +4,11 @@
  * converted to relate's canonical values here. */
 #include "sql/dialect.h"
 
-#include <inttypes.h>
 #include <libpq-fe.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +102,25 @@ static bool pg_parse_double(const char *t, double *out)
     return true;
 }
 
+/* v in decimal, NUL-terminated; returns the length. Without snprintf: a
+   bulk insert writes one per integer parameter. */
+static size_t pg_format_i64(int64_t v, char out[PG_NUM_TEXT])
+{
+    char rev[24];
+    size_t n = 0, k = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        rev[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = rev[--n];
+    out[k] = '\0';
+    return k;
+}
+
 static bool pg_parse_i64(const char *t, int64_t *out)
 {
     /* The server writes integers as -?digits: read those by hand (at most
@@ -124,7 +143,10 @@ static bool pg_parse_i64(const char *t, int64_t *out)
 
 static void pg_placeholder(rel_buf *b, int n)
 {
-    rel_buf_printf(b, "$%d", n);
+    char t[PG_NUM_TEXT + 1];
+    t[0] = '$';
+    size_t len = pg_format_i64(n, t + 1);
+    rel_buf_put(b, t, len + 1);
 }
 
 static void pg_column_type(rel_buf *b, const rel_attr_def *attr)
@@ -229,7 +251,7 @@ static bool pg_array_param(rel_buf *b, const rel_value *vals, size_t n, rel_type
             } else if (type == REL_BOOLEAN) {
                 rel_buf_puts(b, v.i ? "true" : "false");
             } else {
-                rel_buf_printf(b, "%" PRId64, v.i);
+                rel_buf_put(b, t, pg_format_i64(v.i, t));
             }
             break;
         case REL_V_DOUBLE:
@@ -453,8 +475,10 @@ static void pg_clear(pg_stmt *s)
     s->nrows = 0;
 }
 
-static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, rel_error *err)
+static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, bool held,
+                             rel_error *err)
 {
+    (void)held; /* libpq copies every parameter into its message anyway */
     pg_stmt *s = PG_STMT(ds);
     pg_clear(s);
     s->changes = 0;
@@ -485,7 +509,7 @@ static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, r
             vals[i] = NULL;
             break;
         case REL_V_INT:
-            snprintf(num, PG_NUM_TEXT, "%" PRId64, v.i);
+            pg_format_i64(v.i, num);
             vals[i] = num;
             break;
         case REL_V_DOUBLE:

@@ -22,6 +22,15 @@ void rel_sql_reset(rel_sql *q)
     q->invalid = false;
     rel_arena_free(q->arena); /* what the previous statement's params made */
     q->arena = NULL;
+    q->date_cached = false;
+}
+
+void rel_sql_clear_params(rel_sql *q)
+{
+    q->n = 0;
+    rel_arena_free(q->arena);
+    q->arena = NULL;
+    q->date_cached = false;
 }
 
 void rel_sql_free(rel_sql *q)
@@ -35,6 +44,7 @@ void rel_sql_free(rel_sql *q)
     q->params = NULL;
     q->arena = NULL;
     q->n = q->cap = 0;
+    q->date_cached = false;
 }
 
 void rel_sql_raw(rel_sql *q, const char *text)
@@ -95,16 +105,41 @@ static void push(rel_sql *q, rel_value v)
     q->params[q->n++] = v;
 }
 
-void rel_sql_param(rel_sql *q, rel_type type, rel_value v)
+/* v as bound: converted by to_db, made text owned by q. */
+static rel_value convert(rel_sql *q, rel_type type, rel_value v)
 {
+    bool date = type == REL_DATE && v.kind == REL_V_INT;
+    if (date && q->date_cached && q->date_ms == v.i)
+        return q->date_bound;
     rel_buf_reset(&q->scratch);
     rel_value bound = q->d->to_db(type, v, &q->scratch);
     if (q->scratch.oom)
         q->oom = true;
-    push(q, own(q, bound));
+    bound = own(q, bound);
+    if (date && !q->oom) {
+        q->date_cached = true;
+        q->date_ms = v.i;
+        q->date_bound = bound;
+    }
+    return bound;
+}
+
+void rel_sql_param(rel_sql *q, rel_type type, rel_value v)
+{
+    push(q, convert(q, type, v));
     /* The placeholder's number is the parameter's position even if push
        failed, so the text stays well formed; oom stops it from running. */
     q->d->placeholder(&q->text, (int)(q->oom ? q->n + 1 : q->n));
+}
+
+void rel_sql_placeholder(rel_sql *q, int n)
+{
+    q->d->placeholder(&q->text, n);
+}
+
+void rel_sql_bind(rel_sql *q, rel_type type, rel_value v)
+{
+    push(q, convert(q, type, v));
 }
 
 /* Binds n values as one array parameter; returns its placeholder number. */
@@ -166,6 +201,24 @@ rel_status rel_sql_run(rel_db *db, rel_sql *q, struct rel_stmt **out, rel_error 
     if (st != REL_OK)
         return st;
     return rel_db_run(db, rel_sql_text(q), q->params, q->n, out, err);
+}
+
+rel_status rel_sql_run_held(rel_db *db, rel_sql *q, struct rel_stmt **out, rel_error *err)
+{
+    if (out)
+        *out = NULL;
+    rel_status st = check(db, q, err);
+    if (st != REL_OK)
+        return st;
+    return rel_db_run_held(db, rel_sql_text(q), q->params, q->n, out, err);
+}
+
+rel_status rel_sql_rerun_held(struct rel_stmt *s, rel_sql *q, rel_error *err)
+{
+    rel_status st = check(s ? s->db : NULL, q, err);
+    if (st != REL_OK)
+        return st;
+    return rel_stmt_rerun_held(s, q->params, q->n, err);
 }
 
 rel_status rel_sql_exec(rel_db *db, rel_sql *q, int64_t *changes, rel_error *err)

@@ -19,6 +19,11 @@ typedef struct rel_sql {
     bool invalid;      /* a value that cannot be bound (a blob in an IN list
                           on SQLite): rel_sql_run/exec refuse to run it */
     rel_buf scratch;   /* to_db / array_param output before it is copied */
+    /* The last DATE bound, as converted (its text in arena): rows written
+       together often share a timestamp, made into text once. */
+    bool date_cached;
+    int64_t date_ms;
+    rel_value date_bound;
 } rel_sql;
 
 void rel_sql_init(rel_sql *q, const rel_dialect *d);
@@ -35,6 +40,13 @@ void rel_sql_column(rel_sql *q, const char *alias, const char *column);
 /* A placeholder bound to v, a canonical value of `type` (see
  * query/record.h); converted with the dialect's to_db. */
 void rel_sql_param(rel_sql *q, rel_type type, rel_value v);
+/* For text written once and run with several sets of parameters: the n-th
+ * (1-based) placeholder alone, binding nothing ... */
+void rel_sql_placeholder(rel_sql *q, int n);
+/* ... and v bound as the next parameter, writing no text. */
+void rel_sql_bind(rel_sql *q, rel_type type, rel_value v);
+/* Drops the parameters and what was made for them, keeping the text. */
+void rel_sql_clear_params(rel_sql *q);
 /* After a left-hand side: membership in n canonical values, bound as ONE
  * parameter (dialect in_array/array_param), so the statement text does not
  * depend on n. */
@@ -54,5 +66,12 @@ const char *rel_sql_text(rel_sql *q);
 struct rel_stmt;
 rel_status rel_sql_run(rel_db *db, rel_sql *q, struct rel_stmt **out, rel_error *err);
 rel_status rel_sql_exec(rel_db *db, rel_sql *q, int64_t *changes, rel_error *err);
+/* rel_sql_run without copying the parameters (rel_db_run_held): q's
+ * parameters, and the record values they point to, must stay as they are
+ * until rel_stmt_done or the next rel_sql_rerun_held. */
+rel_status rel_sql_run_held(rel_db *db, rel_sql *q, struct rel_stmt **out, rel_error *err);
+/* Runs s, which rel_sql_run_held returned for q's text, again with q's
+ * parameters now (rel_stmt_rerun_held); s stays the caller's. */
+rel_status rel_sql_rerun_held(struct rel_stmt *s, rel_sql *q, rel_error *err);
 
 #endif

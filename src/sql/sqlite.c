@@ -315,8 +315,10 @@ static void sq_finish(sq_stmt *s)
     s->changes = sqlite3_total_changes64(db) != s->total_before ? sqlite3_changes64(db) : 0;
 }
 
-static rel_status sq_bind(sq_stmt *s, int i, rel_value v)
+static rel_status sq_bind(sq_stmt *s, int i, rel_value v, bool held)
 {
+    /* Held memory outlives the binding: SQLite need not copy it. */
+    sqlite3_destructor_type keep = held ? SQLITE_STATIC : SQLITE_TRANSIENT;
     switch (v.kind) {
     case REL_V_NULL:
         return sqlite3_bind_null(s->st, i);
@@ -327,16 +329,17 @@ static rel_status sq_bind(sq_stmt *s, int i, rel_value v)
     case REL_V_TEXT:
         if (!v.s)
             return sqlite3_bind_null(s->st, i);
-        return sqlite3_bind_text64(s->st, i, v.s, v.len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        return sqlite3_bind_text64(s->st, i, v.s, v.len, keep, SQLITE_UTF8);
     case REL_V_BLOB:
         if (!v.s || !v.len)
             return sqlite3_bind_zeroblob(s->st, i, 0);
-        return sqlite3_bind_blob64(s->st, i, v.s, v.len, SQLITE_TRANSIENT);
+        return sqlite3_bind_blob64(s->st, i, v.s, v.len, keep);
     }
     return SQLITE_MISUSE;
 }
 
-static rel_status sq_execute(rel_dstmt *ds, const rel_value *params, size_t n, rel_error *err)
+static rel_status sq_execute(rel_dstmt *ds, const rel_value *params, size_t n, bool held,
+                             rel_error *err)
 {
     sq_stmt *s = SQ_STMT(ds);
     sqlite3 *db = s->c->db;
@@ -356,7 +359,7 @@ static rel_status sq_execute(rel_dstmt *ds, const rel_value *params, size_t n, r
         return rel_err(err, REL_INVALID, "the statement has %d parameter%s but %zu value%s given",
                        want, want == 1 ? "" : "s", n, n == 1 ? " was" : "s were");
     for (size_t i = 0; i < n; i++) {
-        int rc = sq_bind(s, (int)i + 1, params[i]);
+        int rc = sq_bind(s, (int)i + 1, params[i], held);
         if (rc != SQLITE_OK)
             return sq_fail(db, rc, err);
     }
@@ -582,7 +585,9 @@ static void sq_reset(rel_dstmt *ds)
     sq_stmt *s = SQ_STMT(ds);
     if (s->st) {
         sqlite3_reset(s->st);
-        sqlite3_clear_bindings(s->st); /* drops copies of text/blob params */
+        /* Drops copies of text/blob params, and pointers to held ones,
+           which the caller may free once the statement is released. */
+        sqlite3_clear_bindings(s->st);
     }
     s->pending = 0;
     s->done = false;
