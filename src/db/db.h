@@ -67,6 +67,9 @@ int rel_stmt_next(rel_stmt *s, rel_error *err);
  * until the next rel_stmt_next / rel_stmt_done. */
 rel_status rel_stmt_col(rel_stmt *s, int i, rel_type type, rel_value *out);
 int64_t rel_stmt_changes(rel_stmt *s);
+/* See the dialect's last_insert_id and consecutive_keys. */
+int64_t rel_stmt_last_insert_id(rel_stmt *s);
+bool rel_db_consecutive_keys(rel_db *db, const char *table, const char *column);
 void rel_stmt_done(rel_stmt *s);
 
 /* Runs a statement that returns no rows we need; *changes (may be NULL)

@@ -195,6 +195,16 @@ int64_t rel_stmt_changes(rel_stmt *s)
     return s->db->dialect->changes(s->d);
 }
 
+int64_t rel_stmt_last_insert_id(rel_stmt *s)
+{
+    return s->db->dialect->last_insert_id(s->d);
+}
+
+bool rel_db_consecutive_keys(rel_db *db, const char *table, const char *column)
+{
+    return !db->broken && db->dialect->consecutive_keys(db->conn, table, column);
+}
+
 void rel_stmt_done(rel_stmt *s)
 {
     if (s)

@@ -366,10 +366,13 @@ static bool may_differ(const rel_attr_def *a, rel_value v, bool pg)
 typedef struct bulk {
     rel_db *db;
     bool pg;
+    int consecutive;    /* the dialect's consecutive_keys for the model's key:
+                           -1 until asked, then 0 or 1 */
     rel_sql q;          /* text of the current shape; the batch's parameters */
     rel_stmt *st;       /* prepared for q's text, NULL before the first batch */
     int *cols, *ret;    /* the current shape: columns written, read back */
     size_t ncols, nret, nrows;
+    bool rowid_keys;    /* the shape reads only the key, as the last rowid */
     int *next_ret;      /* the next batch's read-back columns, being worked out */
     bool *differs;      /* per attribute, for next_ret */
 } bulk;
@@ -408,8 +411,44 @@ static void bulk_text(bulk *b, const rel_model *m)
         }
         rel_sql_raw(&b->q, ")");
     }
-    rel_colset ret = {b->ret, b->nret, b->nret, false};
+    rel_colset ret = {b->ret, b->rowid_keys ? 0 : b->nret, b->nret, false};
     returning(&b->q, m, &ret);
+}
+
+/* Whether the keys of rows read back are the consecutive rowids that end at
+   the last one inserted (the dialect's consecutive_keys), so the INSERT
+   needs no RETURNING: asked once per bulk create, and only when nothing but
+   the automatic key is read back. */
+static bool rowid_keys(bulk *b, const rel_model *m, size_t nret)
+{
+    if (nret != 1 || m->pk < 0 || b->next_ret[0] != m->pk || !is_auto_pk(&m->attrs[m->pk]))
+        return false;
+    if (b->consecutive < 0)
+        b->consecutive = rel_db_consecutive_keys(b->db, m->table, m->attrs[m->pk].a.field);
+    return b->consecutive == 1;
+}
+
+/* The keys of rows[0..n), inserted by st without RETURNING: consecutive,
+   ending at the last rowid. */
+static rel_status read_rowid_keys(rel_stmt *st, rel_record *const *rows, size_t n, int pk,
+                                  rel_error *err)
+{
+    int step = rel_stmt_next(st, err);
+    if (step < 0)
+        return (rel_status)step;
+    int64_t stored = rel_stmt_changes(st);
+    if (step != 0 || stored != (int64_t)n)
+        return rel_err(err, REL_DATABASE, "the INSERT stored %lld of its %zu rows",
+                       (long long)stored, n);
+    int64_t first = rel_stmt_last_insert_id(st) - (int64_t)(n - 1);
+    for (size_t k = 0; k < n; k++) {
+        if (rel_record_put(rows[k], pk, rel_int(first + (int64_t)k), false) != REL_OK)
+            return rel_err_nomem(err);
+        rows[k]->stored = true;
+        rows[k]->order = NULL;
+        rows[k]->bigint_as_string = false;
+    }
+    return REL_OK;
 }
 
 /* One multi-row INSERT of rows[0..n), all writing the columns cols. */
@@ -418,7 +457,9 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
 {
     const rel_model *m = rows[0]->model;
     size_t nret = returned_columns(b, rows, n);
+    bool by_rowid = rowid_keys(b, m, nret);
     bool same = b->st && n == b->nrows && ncols == b->ncols && nret == b->nret &&
+                by_rowid == b->rowid_keys &&
                 memcmp(cols, b->cols, ncols * sizeof *cols) == 0 &&
                 memcmp(b->next_ret, b->ret, nret * sizeof *b->ret) == 0;
     if (same) {
@@ -432,6 +473,7 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
         b->ncols = ncols;
         b->nret = nret;
         b->nrows = n;
+        b->rowid_keys = by_rowid;
         bulk_text(b, m);
     }
     /* The records' own values are bound as they are: the records outlive
@@ -443,6 +485,8 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
                         : rel_sql_run_held(b->db, &b->q, &b->st, err);
     if (s != REL_OK)
         return s;
+    if (b->rowid_keys)
+        return read_rowid_keys(b->st, rows, n, m->pk, err);
     rel_colset ret = {b->ret, b->nret, b->nret, false};
     return read_returned(b->st, rows, n, &ret, b->pg, err);
 }
@@ -480,7 +524,7 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         return rel_err_nomem(err);
     rel_status st = REL_OK;
     size_t na = m->nattrs + 1;
-    bulk b = {.db = db, .pg = rel_db_is_postgres(db)};
+    bulk b = {.db = db, .pg = rel_db_is_postgres(db), .consecutive = -1};
     rel_sql_init(&b.q, db->dialect);
     int *cols = rel_arena_alloc(tmp, na * sizeof *cols);
     b.cols = rel_arena_alloc(tmp, na * sizeof *b.cols);

@@ -103,6 +103,17 @@ typedef struct rel_dialect {
     /* Rows inserted, updated or deleted by the last execution (0 for
      * SELECT and DDL); on SQLite valid once step has returned DONE. */
     int64_t (*changes)(rel_dstmt *s);
+    /* After an INSERT's execution has run to its end (step returned DONE):
+     * the rowid of the last row it inserted (SQLite; 0 on PostgreSQL). */
+    int64_t (*last_insert_id)(rel_dstmt *s);
+    /* Whether a multi-row INSERT into `table` that leaves `column` to the
+     * database gives its rows consecutive keys in order, the last one
+     * last_insert_id: column is the table's AUTOINCREMENT rowid and no
+     * trigger on the table can write rows in between or skip some. This is
+     * how Sequelize reads a bulkCreate's ids on SQLite (lastID - changes +
+     * 1), without the RETURNING that makes SQLite run a trigger program per
+     * row. False when unsure, and always on PostgreSQL. */
+    bool (*consecutive_keys)(rel_conn *c, const char *table, const char *column);
     /* Ends the current execution so the statement can be run again. */
     void (*reset)(rel_dstmt *s);
     void (*finalize)(rel_dstmt *s);

@@ -696,6 +696,20 @@ static int64_t pg_changes(rel_dstmt *ds)
     return PG_STMT(ds)->changes;
 }
 
+static int64_t pg_last_insert_id(rel_dstmt *ds)
+{
+    (void)ds;
+    return 0;
+}
+
+static bool pg_consecutive_keys(rel_conn *conn, const char *table, const char *column)
+{
+    (void)conn; /* sequences are shared: RETURNING reads the keys */
+    (void)table;
+    (void)column;
+    return false;
+}
+
 static void pg_reset(rel_dstmt *ds)
 {
     pg_clear(PG_STMT(ds));
@@ -741,6 +755,8 @@ const rel_dialect rel_dialect_postgres = {
     .column_count = pg_column_count,
     .column = pg_column,
     .changes = pg_changes,
+    .last_insert_id = pg_last_insert_id,
+    .consecutive_keys = pg_consecutive_keys,
     .reset = pg_reset,
     .finalize = pg_finalize,
     .broken = pg_broken,

@@ -26,6 +26,7 @@ typedef struct sq_stmt {
     bool done;
     sqlite3_int64 total_before;
     int64_t changes;
+    int64_t last_rowid; /* sqlite3_last_insert_rowid when it finished */
 } sq_stmt;
 
 #define SQ_CONN(c) ((sq_conn *)(void *)(c))
@@ -313,6 +314,7 @@ static void sq_finish(sq_stmt *s)
     /* sqlite3_changes keeps the last INSERT/UPDATE/DELETE's count across
        SELECTs and DDL; only trust it when this statement changed something. */
     s->changes = sqlite3_total_changes64(db) != s->total_before ? sqlite3_changes64(db) : 0;
+    s->last_rowid = sqlite3_last_insert_rowid(db);
 }
 
 static rel_status sq_bind(sq_stmt *s, int i, rel_value v, bool held)
@@ -346,6 +348,7 @@ static rel_status sq_execute(rel_dstmt *ds, const rel_value *params, size_t n, b
     s->pending = 0;
     s->done = false;
     s->changes = 0;
+    s->last_rowid = 0;
     if (!s->st) {
         if (n)
             return rel_err(err, REL_INVALID, "%zu values given for an empty statement", n);
@@ -580,6 +583,43 @@ static int64_t sq_changes(rel_dstmt *ds)
     return SQ_STMT(ds)->changes;
 }
 
+static int64_t sq_last_insert_id(rel_dstmt *ds)
+{
+    return SQ_STMT(ds)->last_rowid;
+}
+
+static bool sq_consecutive_keys(rel_conn *conn, const char *table, const char *column)
+{
+#ifdef REL_HAVE_SQLITE_COLUMN_METADATA
+    sqlite3 *db = SQ_CONN(conn)->db;
+    int pk = 0, autoinc = 0;
+    /* AUTOINCREMENT: the rowid alias, never reused nor chosen at random. */
+    if (sqlite3_table_column_metadata(db, NULL, table, column, NULL, NULL, NULL, &pk,
+                                      &autoinc) != SQLITE_OK ||
+        !pk || !autoinc)
+        return false;
+    /* A trigger on the table could insert rows of its own in between, or
+       drop some (RAISE(IGNORE)). */
+    static const char sql[] =
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE "
+        "UNION ALL SELECT 1 FROM sqlite_temp_master WHERE type = 'trigger' "
+        "AND tbl_name = ?1 COLLATE NOCASE";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return false;
+    int rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE;
+#else
+    (void)conn;
+    (void)table;
+    (void)column;
+    return false;
+#endif
+}
+
 static void sq_reset(rel_dstmt *ds)
 {
     sq_stmt *s = SQ_STMT(ds);
@@ -622,6 +662,8 @@ const rel_dialect rel_dialect_sqlite = {
     .column_count = sq_column_count,
     .column = sq_column,
     .changes = sq_changes,
+    .last_insert_id = sq_last_insert_id,
+    .consecutive_keys = sq_consecutive_keys,
     .reset = sq_reset,
     .finalize = sq_finalize,
     .broken = sq_broken,

@@ -455,6 +455,74 @@ static void bulk_create_is_all_or_nothing(void **state)
     free(rows);
 }
 
+/* The ids a bulk create hands out are the stored rows' ids, and each record holds
+   what a find reads back: whether the keys come from RETURNING or, on SQLite, as
+   consecutive rowids (only the key to read, no trigger on the table). */
+static void bulk_check_rows(fixture *f, const rel_model *m, rel_record **rows, int n)
+{
+    for (int i = 0; i < n; i++) {
+        rel_result *res = NULL;
+        CHECK(rel_find_by_pk(f->db, m, rel_get(rows[i], "id"), NULL, &res, &e_));
+        assert_int_equal(rel_result_count(res), 1);
+        char *mine = rel_record_json(rows[i]), *stored = rel_record_json(rel_result_row(res, 0));
+        assert_string_equal(mine, stored);
+        free(mine);
+        free(stored);
+        rel_result_free(res);
+    }
+}
+
+static void bulk_create_ids_are_the_stored_rows(void **state)
+{
+    fixture *f = *state;
+    enum { N = 9000 };
+    /* A row there already, so keys do not simply count from 1. */
+    int64_t first = save_emp(f, "before", 1);
+    rel_record **orgs = calloc(N, sizeof *orgs), **emps = calloc(N, sizeof *emps);
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "org%d", i);
+        orgs[i] = rel_new(f->org);
+        CHECK(rel_set_text(orgs[i], "name", name, &e_));
+        snprintf(name, sizeof name, "emp%d", i);
+        emps[i] = new_emp(f, name, i); /* nickname and OrganizationId left unset */
+    }
+    CHECK(rel_bulk_create(f->db, orgs, N, &e_));
+    CHECK(rel_bulk_create(f->db, emps, N, &e_));
+    assert_int_equal(rel_get_int(emps[0], "id"), first + 1);
+    assert_true(rel_has_attr(emps[0], "nickname") && rel_is_null(emps[0], "nickname"));
+    bulk_check_rows(f, f->org, orgs, N);
+    bulk_check_rows(f, f->emp, emps, N);
+    for (int i = 0; i < N; i++) {
+        rel_record_free(orgs[i]);
+        rel_record_free(emps[i]);
+    }
+
+    /* A trigger that writes rows of its own in the middle of the INSERT: the keys
+       are not consecutive, and still each record has its row's. */
+    if (!test_is_postgres()) {
+        CHECK(rel_exec(f->db,
+                       "CREATE TRIGGER org_shadow AFTER INSERT ON \"Organizations\" "
+                       "WHEN NEW.name = 'b5' BEGIN INSERT INTO \"Organizations\" (name, "
+                       "\"createdAt\", \"updatedAt\") VALUES ('shadow', NEW.\"createdAt\", "
+                       "NEW.\"updatedAt\"); END",
+                       NULL, 0, &e_));
+        for (int i = 0; i < 10; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "b%d", i);
+            orgs[i] = rel_new(f->org);
+            CHECK(rel_set_text(orgs[i], "name", name, &e_));
+        }
+        CHECK(rel_bulk_create(f->db, orgs, 10, &e_));
+        bulk_check_rows(f, f->org, orgs, 10);
+        assert_int_equal(rel_get_int(orgs[6], "id"), rel_get_int(orgs[5], "id") + 2);
+        for (int i = 0; i < 10; i++)
+            rel_record_free(orgs[i]);
+    }
+    free(orgs);
+    free(emps);
+}
+
 /* ---------------------------------------------------------------- constraints */
 
 static void constraint_violations_have_distinct_codes(void **state)
@@ -692,6 +760,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(destroy_deletes_the_row, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_create_many_rows_in_few_statements, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_create_is_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_create_ids_are_the_stored_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(constraint_violations_have_distinct_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_statement_in_transaction_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(create_json_with_nested_rows, setup, teardown),

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,6 +317,62 @@ static bool refuse(void *user, const char *data, size_t len)
     return false;
 }
 
+/* A bulk create reads back only what the database assigns or may store otherwise
+   (DECIMAL scale, UUID case, doubles SQLite cannot keep, strings PostgreSQL trims,
+   ...): every record must still equal its row read back. */
+static void bulk_created_rows_hold_what_is_stored(void **state)
+{
+    fixture *f = *state;
+    enum { N = 40 };
+    static const double ds[] = {0.1, -0.0, 1e308, 5e-324, 3.0, -2.5, INFINITY, -INFINITY, 0.0};
+    static const int64_t dts[] = {0, -1, 1, -62135596800000LL, 253402300799999LL,
+                                  1767323045678LL, -86400001LL};
+    static const char *const strs[] = {"", "abc", "12", "1.0", "1e2", "h\xc3\xa9llo",
+                                       " lead", "0x10"};
+    char pad[300];
+    memset(pad, 'x', 250);
+    memset(pad + 250, ' ', 10); /* 260 characters: PostgreSQL trims VARCHAR(255)'s spaces */
+    pad[260] = '\0';
+    rel_record *rows[N];
+    for (int k = 0; k < N; k++) {
+        rel_record *r = rows[k] = rel_new(f->thing);
+        if (k % 7 != 3)
+            CHECK(rel_set_int(r, "i", k % 2 ? -2147483647 - 1 + k : 2147483647 - k, &e_));
+        if (k % 5 != 1)
+            CHECK(rel_set_int(r, "big", k % 3 ? 9007199254740993LL : -k, &e_));
+        CHECK(rel_set_double(r, "f", ds[(k + 3) % 9], &e_));
+        CHECK(rel_set_double(r, "d", ds[k % 9], &e_));
+        if (k % 4 == 0)
+            CHECK(rel_set_text(r, "dec", k % 8 ? "10.5" : "3", &e_));
+        else if (k % 4 == 1)
+            CHECK(rel_set_double(r, "dec", 2.25, &e_));
+        CHECK(rel_set_text(r, "s", k == 7 ? pad : strs[k % 8], &e_));
+        if (k % 3)
+            CHECK(rel_set_text(r, "t", strs[(k + 1) % 8], &e_));
+        CHECK(rel_set_bool(r, "b", k % 2, &e_));
+        CHECK(rel_set_time(r, "dt", dts[k % 7], &e_));
+        if (k % 2)
+            CHECK(rel_set_text(r, "day", "2020-02-29", &e_));
+        if (k % 3 == 0)
+            CHECK(rel_set_text(r, "u", "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B", &e_));
+        if (k % 2)
+            CHECK(rel_set_blob(r, "blob", k % 4 == 1 ? "" : "hi\0\xff", k % 4 == 1 ? 0 : 4, &e_));
+        if (k % 3 == 1)
+            CHECK(rel_set_text(r, "j", "{ \"a\" : [1, 2.50] }", &e_));
+        else if (k % 3 == 2)
+            CHECK(rel_set_text(r, "j", "1.0", &e_));
+    }
+    CHECK(rel_bulk_create(f->db, rows, N, &e_));
+    for (int k = 0; k < N; k++) {
+        char *mine = rel_record_json(rows[k]);
+        char *stored = reload_json(f, rel_get_int(rows[k], "id"));
+        assert_string_equal(mine, stored);
+        free(mine);
+        free(stored);
+        rel_record_free(rows[k]);
+    }
+}
+
 static void streaming_json_matches(void **state)
 {
     fixture *f = *state;
@@ -350,6 +407,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(values_that_do_not_fit_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(reads_rows_written_by_raw_sql, setup, teardown),
         cmocka_unit_test_setup_teardown(stores_what_sequelize_stores, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_created_rows_hold_what_is_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(streaming_json_matches, setup, teardown),
     };
     char name[64];
