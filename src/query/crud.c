@@ -315,13 +315,22 @@ rel_status rel_destroy(rel_db *db, rel_record *r, rel_error *err)
 
 /* ---------------------------------------------------------------- bulk */
 
-/* Rows can share a statement when they assign the same columns. */
-static bool same_columns(const rel_record *a, const rel_record *b)
+/* Rows can share a statement when they assign the same columns: whether b
+   writes exactly cols (ascending, as insert_columns gives them). */
+static bool same_columns(const rel_record *b, const int *cols, size_t ncols)
 {
-    for (size_t i = 0; i < a->model->nattrs; i++)
-        if (insert_column(a, i) != insert_column(b, i))
+    const rel_model *m = b->model;
+    size_t k = 0;
+    for (size_t i = 0; i < m->nattrs; i++) {
+        if (!rel_record_has(b, (int)i))
+            continue;
+        if (rel_record_at(b, (int)i).kind == REL_V_NULL && is_auto_pk(&m->attrs[i]))
+            continue; /* left to the database */
+        if (k == ncols || cols[k] != (int)i)
             return false;
-    return true;
+        k++;
+    }
+    return k == ncols;
 }
 
 /* The first and last milliseconds of the years a DATE is read back in
@@ -556,7 +565,7 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         if (per > REL_BULK_MAX_ROWS)
             per = REL_BULK_MAX_ROWS;
         size_t k = j + 1;
-        while (k < n && k - j < per && same_columns(rows[j], rows[k]))
+        while (k < n && k - j < per && same_columns(rows[k], cols, ncols))
             k++;
         st = bulk_batch(&b, rows + j, k - j, cols, ncols, err);
         j = k;

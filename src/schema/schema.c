@@ -134,8 +134,10 @@ int rel_model_attr_index(const rel_model *m, const char *attr)
 {
     if (!m || !attr)
         return -1;
+    /* Every getter and setter looks its attribute up: the first byte
+       rules out most names without a call. */
     for (size_t i = 0; i < m->nattrs; i++)
-        if (strcmp(m->attrs[i].a.name, attr) == 0)
+        if (m->attrs[i].a.name[0] == attr[0] && strcmp(m->attrs[i].a.name, attr) == 0)
             return (int)i;
     return -1;
 }

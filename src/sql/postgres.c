@@ -499,6 +499,7 @@ static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, b
         fmts = lens + n;
         nums = (char *)(fmts + n);
     }
+    bool any_binary = false;
     for (size_t i = 0; i < n; i++) {
         rel_value v = params[i];
         char *num = nums + i * PG_NUM_TEXT;
@@ -527,11 +528,15 @@ static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, b
             vals[i] = v.s ? v.s : "";
             lens[i] = (int)v.len;
             fmts[i] = 1; /* binary: the bytes as they are */
+            any_binary = true;
             break;
         }
     }
     pg_conn *c = s->c;
-    PGresult *r = PQexecPrepared(c->pg, s->name, (int)n, vals, lens, fmts, 0);
+    /* Without bytes, every parameter is text: libpq then sends one format
+       code for all and measures each value itself. */
+    PGresult *r = PQexecPrepared(c->pg, s->name, (int)n, vals, any_binary ? lens : NULL,
+                                 any_binary ? fmts : NULL, 0);
     free(mem);
     ExecStatusType t = PQresultStatus(r);
     if (!r || (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK && t != PGRES_EMPTY_QUERY)) {

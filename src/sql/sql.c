@@ -108,6 +108,8 @@ static void push(rel_sql *q, rel_value v)
 /* v as bound: converted by to_db, made text owned by q. */
 static rel_value convert(rel_sql *q, rel_type type, rel_value v)
 {
+    if (type != REL_DATE && type != REL_BOOLEAN)
+        return v; /* what to_db passes through as it is (dialect.h) */
     bool date = type == REL_DATE && v.kind == REL_V_INT;
     if (date && q->date_cached && q->date_ms == v.i)
         return q->date_bound;
