@@ -353,7 +353,9 @@ rel_status rel_save(rel_db *db, rel_record *r, rel_error *err);
 /* Deletes a stored row by its primary key. */
 rel_status rel_destroy(rel_db *db, rel_record *r, rel_error *err);
 /* Inserts many rows of one model in one transaction, in batches of one
-   multi-row INSERT each; rows receive their ids. */
+   multi-row INSERT each (at most 1,000 rows); rows receive their ids, and
+   the attributes they left unset (NULL, or the column's default) or that the
+   database stores in its own form (DECIMAL scale, UUID case, ...) as stored. */
 rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_error *err);
 
 /* Creates a row from a JSON object and, as Sequelize's create(…, { include })

@@ -430,13 +430,19 @@ static void bulk_text(bulk *b, const rel_model *m)
     returning(&b->q, m, &ret);
 }
 
+/* Batches shorter than this read their keys with RETURNING: asking SQLite's
+   catalog (about 80,000 instructions) costs more than RETURNING them (about
+   5,000 a row). */
+#define REL_ROWID_KEYS_MIN_ROWS 16
+
 /* Whether the keys of rows read back are the consecutive rowids that end at
-   the last one inserted (the dialect's consecutive_keys), so the INSERT
-   needs no RETURNING: asked once per bulk create, and only when nothing but
-   the automatic key is read back. */
-static bool rowid_keys(bulk *b, const rel_model *m, size_t nret)
+   the last one inserted (the dialect's consecutive_keys), so the INSERT of
+   n rows needs no RETURNING: asked once per bulk create, and only when
+   nothing but the automatic key is read back. */
+static bool rowid_keys(bulk *b, const rel_model *m, size_t n, size_t nret)
 {
-    if (nret != 1 || m->pk < 0 || b->next_ret[0] != m->pk || !is_auto_pk(&m->attrs[m->pk]))
+    if (nret != 1 || m->pk < 0 || b->next_ret[0] != m->pk || !is_auto_pk(&m->attrs[m->pk]) ||
+        (b->consecutive < 0 && n < REL_ROWID_KEYS_MIN_ROWS))
         return false;
     if (b->consecutive < 0)
         b->consecutive = rel_db_consecutive_keys(b->db, m->table, m->attrs[m->pk].a.field);
@@ -472,7 +478,7 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
 {
     const rel_model *m = rows[0]->model;
     size_t nret = returned_columns(b, rows, n);
-    bool by_rowid = rowid_keys(b, m, nret);
+    bool by_rowid = rowid_keys(b, m, n, nret);
     bool same = b->st && n == b->nrows && ncols == b->ncols && nret == b->nret &&
                 by_rowid == b->rowid_keys &&
                 memcmp(cols, b->cols, ncols * sizeof *cols) == 0 &&

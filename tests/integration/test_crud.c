@@ -507,16 +507,16 @@ static void bulk_create_ids_are_the_stored_rows(void **state)
                        "\"createdAt\", \"updatedAt\") VALUES ('shadow', NEW.\"createdAt\", "
                        "NEW.\"updatedAt\"); END",
                        NULL, 0, &e_));
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 20; i++) {
             char name[32];
             snprintf(name, sizeof name, "b%d", i);
             orgs[i] = rel_new(f->org);
             CHECK(rel_set_text(orgs[i], "name", name, &e_));
         }
-        CHECK(rel_bulk_create(f->db, orgs, 10, &e_));
-        bulk_check_rows(f, f->org, orgs, 10);
+        CHECK(rel_bulk_create(f->db, orgs, 20, &e_));
+        bulk_check_rows(f, f->org, orgs, 20);
         assert_int_equal(rel_get_int(orgs[6], "id"), rel_get_int(orgs[5], "id") + 2);
-        for (int i = 0; i < 10; i++)
+        for (int i = 0; i < 20; i++)
             rel_record_free(orgs[i]);
     }
     free(orgs);
