@@ -629,7 +629,6 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         if (show_through) {
             jr->bigint_as_string = pg;
             r->through = jr;
-            r->through_name = j->name;
         }
         if (ngot == capgot) {
             size_t cap = capgot ? capgot * 2 : 64;
@@ -711,10 +710,9 @@ static rel_status load_level(rel_db *db, rel_arena *arena, rel_record *const *ro
     if (!nodes || !n)
         return REL_OK;
     for (size_t i = 0; !joined && i < n; i++) {
-        rows[i]->incl = rel_arena_calloc(arena, nodes, sizeof *rows[i]->incl);
-        if (!rows[i]->incl)
-            return rel_err_nomem(err);
-        rows[i]->nincl = nodes;
+        rel_status st = rel_record_incl_alloc(rows[i], nodes, err);
+        if (st != REL_OK)
+            return st;
     }
     for (size_t k = 0; k < nodes; k++) {
         const rel_assoc *a;

@@ -357,8 +357,8 @@ static void write_record(json_ctx *c, const rel_record *r)
      * set as listed, then the includes, the junction (a pseudo include
      * appended to them) last. */
     bool through_last = r->order != NULL;
-    if (r->through && r->through_name && !through_last) {
-        put_name(c, r->through_name, !first);
+    if (r->through && !through_last) {
+        put_name(c, r->through->model->name, !first);
         first = false;
         write_record(c, r->through);
     }
@@ -383,8 +383,8 @@ static void write_record(json_ctx *c, const rel_record *r)
         }
         put_char(b, ']');
     }
-    if (r->through && r->through_name && through_last) {
-        put_name(c, r->through_name, !first);
+    if (r->through && through_last) {
+        put_name(c, r->through->model->name, !first);
         write_record(c, r->through);
     }
     put_char(b, '}');
