@@ -7,6 +7,7 @@
 
 #include "util/datetime.h"
 
+#include <string.h>
 #include <time.h>
 
 #define REL_MS_PER_DAY INT64_C(86400000)
@@ -116,8 +117,56 @@ static bool rel_parse_offset(const char *s, size_t n, size_t *i, int64_t *secs)
     return true;
 }
 
+/* Digits at the given offsets of s, all checked at once. */
+static bool rel_fixed_digits(const char *s, const unsigned char *at, int count, int *out)
+{
+    unsigned bad = 0;
+    for (int k = 0; k < count; k++) {
+        unsigned d = (unsigned)(unsigned char)s[at[k]] - '0';
+        bad |= d > 9;
+        out[k] = (int)d;
+    }
+    return !bad;
+}
+
+/* The shapes the engines hand back for relate's own columns, read at fixed
+ * offsets: "YYYY-MM-DD HH:MM:SS.mmm +00:00" (SQLite, as Sequelize writes it),
+ * "YYYY-MM-DD HH:MM:SS.mmm+00" and "YYYY-MM-DD HH:MM:SS+00" (PostgreSQL in
+ * UTC). Returns false for anything else, which the general parser reads. */
+static bool rel_datetime_parse_utc(const char *s, size_t n, int64_t *ms)
+{
+    static const unsigned char at[17] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18,
+                                         20, 21, 22};
+    bool millis;
+    if (n == 30 && s[19] == '.' && memcmp(s + 23, " +00:00", 7) == 0)
+        millis = true;
+    else if (n == 26 && s[19] == '.' && memcmp(s + 23, "+00", 3) == 0)
+        millis = true;
+    else if (n == 22 && memcmp(s + 19, "+00", 3) == 0)
+        millis = false;
+    else
+        return false;
+    if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
+        return false;
+    int d[17];
+    if (!rel_fixed_digits(s, at, millis ? 17 : 14, d))
+        return false;
+    int y = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3], mo = d[4] * 10 + d[5],
+        day = d[6] * 10 + d[7], hh = d[8] * 10 + d[9], mi = d[10] * 10 + d[11],
+        ss = d[12] * 10 + d[13];
+    int frac = millis ? d[14] * 100 + d[15] * 10 + d[16] : 0;
+    if (y < 1 || mo < 1 || mo > 12 || day < 1 || day > rel_days_in_month(y, mo) || hh > 23 ||
+        mi > 59 || ss > 59)
+        return false;
+    *ms = rel_days_from_civil(y, mo, day) * REL_MS_PER_DAY +
+          ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + frac;
+    return true;
+}
+
 bool rel_datetime_parse(const char *s, size_t n, int64_t *ms)
 {
+    if (s && rel_datetime_parse_utc(s, n, ms))
+        return true;
     size_t i = 0;
     int64_t days;
     if (!s || !rel_parse_date(s, n, &i, &days))

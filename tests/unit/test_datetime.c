@@ -196,6 +196,33 @@ static void test_every_day_round_trip(void **state)
     assert_int_equal(prev_y, 9999);
 }
 
+/* The fixed shapes the engines return are read by a fast path: it must agree
+ * with the general parser and refuse what the general parser refuses. */
+static void test_fixed_shapes(void **state)
+{
+    (void)state;
+    expect_parse("2024-02-29 23:59:59.999 +00:00", INT64_C(1709251199999));
+    expect_parse("2024-02-29 23:59:59.999+00", INT64_C(1709251199999));
+    expect_parse("2024-02-29 23:59:59+00", INT64_C(1709251199000));
+    expect_parse("0001-01-01 00:00:00.000 +00:00", INT64_C(-62135596800000));
+    expect_parse("9999-12-31 23:59:59.999+00", INT64_C(253402300799999));
+    expect_reject("2023-02-29 00:00:00.000 +00:00");
+    expect_reject("2024-13-01 00:00:00.000 +00:00");
+    expect_reject("2024-00-01 00:00:00.000+00");
+    expect_reject("2024-01-00 00:00:00+00");
+    expect_reject("0000-01-01 00:00:00.000 +00:00");
+    expect_reject("2024-01-01 24:00:00.000 +00:00");
+    expect_reject("2024-01-01 23:60:00.000+00");
+    expect_reject("2024-01-01 23:59:60+00");
+    expect_reject("2024-01-01 23:59:5x.000 +00:00");
+    expect_reject("2024-01-01 23:59:59.0x0 +00:00");
+    expect_reject("2024-0a-01 00:00:00.000+00");
+    expect_reject("2024/01/01 00:00:00.000 +00:00");
+    /* Same lengths, other offsets: the general parser applies them. */
+    expect_parse("2024-01-01 01:00:00.000 +01:00", INT64_C(1704067200000));
+    expect_parse("2024-01-01 01:00:00.000+01", INT64_C(1704067200000));
+}
+
 /* gmtime_r as an independent oracle across leap years, 1970 and before. */
 static void test_against_gmtime(void **state)
 {
@@ -304,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_iso_values),
         cmocka_unit_test(test_sqlite_values),
         cmocka_unit_test(test_every_day_round_trip),
+        cmocka_unit_test(test_fixed_shapes),
         cmocka_unit_test(test_against_gmtime),
         cmocka_unit_test(test_boundaries),
         cmocka_unit_test(test_dateonly),
