@@ -46,7 +46,7 @@ typedef struct pg_stmt {
     pg_conn *c;
     char name[32];
     PGresult *res;
-    int row, nrows;
+    int row, nrows, ncols;
     int64_t changes;
     rel_arena *row_mem; /* bytea decoded for the current row */
 } pg_stmt;
@@ -451,6 +451,7 @@ static void pg_clear(pg_stmt *s)
     s->row_mem = NULL;
     s->row = -1;
     s->nrows = 0;
+    s->ncols = 0;
 }
 
 static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, rel_error *err)
@@ -517,6 +518,7 @@ static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, r
     }
     s->res = r;
     s->nrows = t == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+    s->ncols = t == PGRES_TUPLES_OK ? PQnfields(r) : 0;
     const char *tag = PQcmdStatus(r);
     const char *tuples = PQcmdTuples(r);
     if (tag && strncmp(tag, "SELECT", 6) != 0 && tuples && *tuples)
@@ -586,12 +588,13 @@ static rel_status pg_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     (void)scratch;
     pg_stmt *s = PG_STMT(ds);
     *out = rel_null();
-    if (!s->res || s->row < 0 || s->row >= s->nrows || col < 0 || col >= PQnfields(s->res))
+    if (!s->res || s->row < 0 || s->row >= s->nrows || col < 0 || col >= s->ncols)
         return REL_MISUSE;
-    if (PQgetisnull(s->res, s->row, col))
+    /* Only an empty value can be NULL. */
+    size_t n = (size_t)PQgetlength(s->res, s->row, col);
+    if (n == 0 && PQgetisnull(s->res, s->row, col))
         return REL_OK;
     const char *t = PQgetvalue(s->res, s->row, col);
-    size_t n = (size_t)PQgetlength(s->res, s->row, col);
     /* The column's type matters only when the caller gives none, or for bytes. */
     Oid oid = type == REL_TYPE_NONE || type == REL_BLOB ? PQftype(s->res, col) : 0;
 

@@ -117,16 +117,11 @@ static bool rel_parse_offset(const char *s, size_t n, size_t *i, int64_t *secs)
     return true;
 }
 
-/* Digits at the given offsets of s, all checked at once. */
-static bool rel_fixed_digits(const char *s, const unsigned char *at, int count, int *out)
+/* The two digits at p as a number, or -1. */
+static inline int rel_d2(const char *p)
 {
-    unsigned bad = 0;
-    for (int k = 0; k < count; k++) {
-        unsigned d = (unsigned)(unsigned char)s[at[k]] - '0';
-        bad |= d > 9;
-        out[k] = (int)d;
-    }
-    return !bad;
+    unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+    return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
 }
 
 /* The shapes the engines hand back for relate's own columns, read at fixed
@@ -135,8 +130,6 @@ static bool rel_fixed_digits(const char *s, const unsigned char *at, int count, 
  * UTC). Returns false for anything else, which the general parser reads. */
 static bool rel_datetime_parse_utc(const char *s, size_t n, int64_t *ms)
 {
-    static const unsigned char at[17] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18,
-                                         20, 21, 22};
     bool millis;
     if (n == 30 && s[19] == '.' && memcmp(s + 23, " +00:00", 7) == 0)
         millis = true;
@@ -148,15 +141,20 @@ static bool rel_datetime_parse_utc(const char *s, size_t n, int64_t *ms)
         return false;
     if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
         return false;
-    int d[17];
-    if (!rel_fixed_digits(s, at, millis ? 17 : 14, d))
+    int c = rel_d2(s), yy = rel_d2(s + 2), mo = rel_d2(s + 5), day = rel_d2(s + 8),
+        hh = rel_d2(s + 11), mi = rel_d2(s + 14), ss = rel_d2(s + 17), frac = 0;
+    if (millis) {
+        int f2 = rel_d2(s + 20);
+        unsigned f3 = (unsigned)(unsigned char)s[22] - '0';
+        if (f2 < 0 || f3 > 9)
+            return false;
+        frac = f2 * 10 + (int)f3;
+    }
+    if ((c | yy | mo | day | hh | mi | ss) < 0)
         return false;
-    int y = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3], mo = d[4] * 10 + d[5],
-        day = d[6] * 10 + d[7], hh = d[8] * 10 + d[9], mi = d[10] * 10 + d[11],
-        ss = d[12] * 10 + d[13];
-    int frac = millis ? d[14] * 100 + d[15] * 10 + d[16] : 0;
-    if (y < 1 || mo < 1 || mo > 12 || day < 1 || day > rel_days_in_month(y, mo) || hh > 23 ||
-        mi > 59 || ss > 59)
+    int y = c * 100 + yy;
+    if (y < 1 || mo < 1 || mo > 12 || day < 1 || (day > 28 && day > rel_days_in_month(y, mo)) ||
+        hh > 23 || mi > 59 || ss > 59)
         return false;
     *ms = rel_days_from_civil(y, mo, day) * REL_MS_PER_DAY +
           ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + frac;
