@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "db/sql_memo.h"
 #include "query/assoc.h"
 #include "query/assoc_keys.h"
 #include "query/select.h"
@@ -395,7 +396,9 @@ static rel_status insert_missing(const rel_btm *b, const rel_keyset *missing,
  * one lets nothing in), in the order given. NOT EXISTS keeps a link that
  * exists from reaching the INSERT, where it would spend an id of a junction
  * with its own serial key; a junction keyed by the pair spends none, and
- * ON CONFLICT skips the link unwritten. *linked: a row went in, so every
+ * ON CONFLICT skips the link unwritten. The connection remembers the text
+ * per association and variant (db/sql_memo.h): later calls bind their
+ * values only. *linked: a row went in, so every
  * target is there (the guard) and linked now, by this statement or before.
  * When none did, the caller reads the targets (read_links) to tell links
  * that existed from targets that do not. */
@@ -410,8 +413,14 @@ static rel_status insert_unread(const rel_btm *b, const rel_assoc_ids *ids, int6
     for (size_t i = 0; i < j->nattrs; i++)
         own_key = own_key || j->attrs[i].role == REL_ROLE_GENERATED_ID ||
                   j->attrs[i].a.auto_increment;
+    /* What the text depends on besides the association and the dialect. */
+    static const char site = 0;
+    unsigned variant = (unsigned)one | (unsigned)(ids->attr == b->tk_i) << 1;
+    const char *text = rel_sql_memo_get(b->c->db, b->c->a, &site, variant);
     rel_sql q;
     rel_sql_init(&q, b->c->db->dialect);
+    if (text)
+        rel_sql_use_text(&q, text);
     rel_sql_raw(&q, "INSERT INTO ");
     rel_sql_ident(&q, j->table);
     rel_sql_raw(&q, " (");
@@ -480,6 +489,8 @@ static rel_status insert_unread(const rel_btm *b, const rel_assoc_ids *ids, int6
                                idattr->a.field);
     }
     rel_sql_raw(&q, " ON CONFLICT DO NOTHING");
+    if (!text && !q.oom && !q.invalid && !q.text.oom)
+        rel_sql_memo_put(b->c->db, b->c->a, &site, variant, rel_sql_text(&q));
     int64_t changes = 0;
     rel_status st = rel_sql_exec(b->c->db, &q, &changes, b->c->err);
     rel_sql_free(&q);
