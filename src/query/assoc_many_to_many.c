@@ -398,10 +398,10 @@ static rel_status insert_missing(const rel_btm *b, const rel_keyset *missing,
  * with its own serial key; a junction keyed by the pair spends none, and
  * ON CONFLICT skips the link unwritten. The connection remembers the text
  * per association and variant (db/sql_memo.h): later calls bind their
- * values only. *linked: a row went in, so every
- * target is there (the guard) and linked now, by this statement or before.
- * When none did, the caller reads the targets (read_links) to tell links
- * that existed from targets that do not. */
+ * values only. *linked: a row went in, so every target is there (the
+ * guard) and linked now, by this statement or before. When none did, the
+ * caller reads the targets (read_links) to tell links that existed from
+ * targets that do not. */
 static rel_status insert_unread(const rel_btm *b, const rel_assoc_ids *ids, int64_t now,
                                 bool *linked)
 {
@@ -567,9 +567,10 @@ static rel_status btm_link(rel_assoc_call *c, const rel_assoc_given *g, const re
     rel_keyset_init(&ls.differ, tmp);
     int64_t now = rel_now_ms();
     /* An add without junction values to a unique pair writes upserts
-     * (insert_unread, insert_missing): each atomic by itself, safe beside other writers, so it
-     * needs no lock, and no transaction unless the caller has one (then a
-     * savepoint, so that its failure undoes only this add). */
+     * (insert_unread, insert_missing): each atomic by itself, safe beside
+     * other writers, so it needs no lock, and no transaction unless the
+     * caller has one (then a savepoint, so that its failure undoes only
+     * this add). */
     bool lockless = !replace && nta == 0 && pair_unique(&b);
     bool atomic = !lockless || c->db->tx_depth > 0;
 
