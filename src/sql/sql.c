@@ -20,8 +20,14 @@ void rel_sql_reset(rel_sql *q)
     q->n = 0;
     q->oom = false;
     q->invalid = false;
+    q->fixed = NULL;
     rel_arena_free(q->arena); /* what the previous statement's params made */
     q->arena = NULL;
+}
+
+void rel_sql_use_text(rel_sql *q, const char *text)
+{
+    q->fixed = text;
 }
 
 void rel_sql_free(rel_sql *q)
@@ -39,16 +45,20 @@ void rel_sql_free(rel_sql *q)
 
 void rel_sql_raw(rel_sql *q, const char *text)
 {
-    rel_buf_puts(&q->text, text);
+    if (!q->fixed)
+        rel_buf_puts(&q->text, text);
 }
 
 void rel_sql_ident(rel_sql *q, const char *ident)
 {
-    q->d->quote_ident(&q->text, ident);
+    if (!q->fixed)
+        q->d->quote_ident(&q->text, ident);
 }
 
 void rel_sql_column(rel_sql *q, const char *alias, const char *column)
 {
+    if (q->fixed)
+        return;
     if (alias) {
         q->d->quote_ident(&q->text, alias);
         rel_buf_putc(&q->text, '.');
@@ -104,7 +114,8 @@ void rel_sql_param(rel_sql *q, rel_type type, rel_value v)
     push(q, own(q, bound));
     /* The placeholder's number is the parameter's position even if push
        failed, so the text stays well formed; oom stops it from running. */
-    q->d->placeholder(&q->text, (int)(q->oom ? q->n + 1 : q->n));
+    if (!q->fixed)
+        q->d->placeholder(&q->text, (int)(q->oom ? q->n + 1 : q->n));
 }
 
 /* Binds n values as one array parameter; returns its placeholder number. */
@@ -128,13 +139,16 @@ static int push_array(rel_sql *q, rel_type type, const rel_value *vals, size_t n
 void rel_sql_in_values(rel_sql *q, rel_type type, const rel_value *vals, size_t n)
 {
     int no = push_array(q, type, vals, n);
-    q->d->in_array(&q->text, no, type);
+    if (!q->fixed)
+        q->d->in_array(&q->text, no, type);
 }
 
 void rel_sql_array_position(rel_sql *q, rel_type type, const rel_value *vals, size_t n,
                             const char *alias, const char *column)
 {
     int no = push_array(q, type, vals, n);
+    if (q->fixed)
+        return;
     q->d->array_position(&q->text, no, type);
     rel_sql_column(q, alias, column);
     rel_sql_raw(q, ")");
@@ -142,6 +156,8 @@ void rel_sql_array_position(rel_sql *q, rel_type type, const rel_value *vals, si
 
 const char *rel_sql_text(rel_sql *q)
 {
+    if (q->fixed)
+        return q->fixed;
     return rel_buf_cstr(&q->text);
 }
 
