@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "db/db.h"
+#include "db/sql_memo.h"
 #include "db/stmt_cache.h"
 #include "db/url.h"
 #include "schema/schema.h"
@@ -63,6 +64,7 @@ void rel_close(rel_db *db)
     if (db->conn)
         db->dialect->closing(db->conn);
     rel_stmt_cache_free(db);
+    rel_sql_memo_free(db);
     if (db->conn)
         db->dialect->disconnect(db->conn);
     rel_buf_free(&db->bind_scratch);

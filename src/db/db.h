@@ -10,6 +10,7 @@
 #include "util/buf.h"
 
 typedef struct rel_stmt_cache rel_stmt_cache;
+typedef struct rel_sql_memo rel_sql_memo;
 
 /* A cached prepared statement in use by one caller at a time. */
 typedef struct rel_stmt {
@@ -36,6 +37,7 @@ struct rel_db {
                               too so both behave alike) */
     bool broken;
     rel_stmt_cache *cache;
+    rel_sql_memo *memo;    /* statement texts built once (sql_memo.h) */
     rel_buf bind_scratch;  /* values converted by to_db for one execution */
     /* Counters, for tests and curious callers. */
     uint64_t n_prepared;   /* statements prepared by the driver */

@@ -5,7 +5,8 @@
  * rel_db_atomic_begin and rel_db_atomic_end; rows given by the caller are
  * changed in memory only once the database has accepted the change (or put
  * back as they were when it has not). Statement texts never depend on how
- * many rows are given: lists of keys are bound as one array parameter. */
+ * many rows are given: lists of keys are bound as one array parameter (a
+ * single key may be bound as a scalar, one more text at most). */
 #ifndef REL_QUERY_ASSOC_H
 #define REL_QUERY_ASSOC_H
 

@@ -4,11 +4,13 @@
  * most one DELETE (set), one INSERT of the missing links and one UPDATE of
  * the links whose junction values differ: the same statements for one
  * target or thousands, in one transaction. An add without junction values
- * to a junction unique over its two keys reads, then writes at most one
- * upsert, with no transaction or lock of its own. */
+ * to a junction unique over its two keys writes first, one INSERT ... SELECT
+ * ... ON CONFLICT DO NOTHING, and reads only when it linked nothing, with no
+ * transaction or lock of its own. */
 #include <stdint.h>
 #include <string.h>
 
+#include "db/sql_memo.h"
 #include "query/assoc.h"
 #include "query/assoc_keys.h"
 #include "query/select.h"
@@ -382,6 +384,120 @@ static rel_status insert_missing(const rel_btm *b, const rel_keyset *missing,
     return st;
 }
 
+/* add's common case, the lock-free one (no junction values, a unique pair),
+ * in one statement with no read first:
+ *   INSERT INTO junction (fk, ok, createdAt, updatedAt)
+ *   SELECT ?, "T".tk, ?, ? FROM target AS "T" WHERE "T".id = ?
+ *   [AND "T".tk IS NOT NULL] [AND NOT EXISTS (the link)] ON CONFLICT DO NOTHING
+ * One key is bound as a scalar, so PostgreSQL can keep a generic plan of
+ * the prepared statement instead of planning every call anew (it does for
+ * an array parameter). Several keys are bound as one array, with an
+ * all-or-none count as upsert_guard's (of target keys, so a target without
+ * one lets nothing in), in the order given. NOT EXISTS keeps a link that
+ * exists from reaching the INSERT, where it would spend an id of a junction
+ * with its own serial key; a junction keyed by the pair spends none, and
+ * ON CONFLICT skips the link unwritten. The connection remembers the text
+ * per association and variant (db/sql_memo.h): later calls bind their
+ * values only. *linked: a row went in, so every target is there (the
+ * guard) and linked now, by this statement or before. When none did, the
+ * caller reads the targets (read_links) to tell links that existed from
+ * targets that do not. */
+static rel_status insert_unread(const rel_btm *b, const rel_assoc_ids *ids, int64_t now,
+                                bool *linked)
+{
+    const rel_model *j = b->j;
+    const rel_attr_def *idattr = &b->t->attrs[ids->attr];
+    const rel_value *id = &ids->ids.v[0];
+    bool one = ids->ids.n == 1 && id->kind != REL_V_BLOB; /* blobs: the array, as reads */
+    bool own_key = false; /* a serial column, which a skipped INSERT may advance */
+    for (size_t i = 0; i < j->nattrs; i++)
+        own_key = own_key || j->attrs[i].role == REL_ROLE_GENERATED_ID ||
+                  j->attrs[i].a.auto_increment;
+    /* What the text depends on besides the association and the dialect. */
+    static const char site = 0;
+    unsigned variant = (unsigned)one | (unsigned)(ids->attr == b->tk_i) << 1;
+    const char *text = rel_sql_memo_get(b->c->db, b->c->a, &site, variant);
+    rel_sql q;
+    rel_sql_init(&q, b->c->db->dialect);
+    if (text)
+        rel_sql_use_text(&q, text);
+    rel_sql_raw(&q, "INSERT INTO ");
+    rel_sql_ident(&q, j->table);
+    rel_sql_raw(&q, " (");
+    rel_sql_ident(&q, b->fk->a.field);
+    rel_sql_raw(&q, ", ");
+    rel_sql_ident(&q, b->ok->a.field);
+    if (j->created_at >= 0) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_ident(&q, j->attrs[j->created_at].a.field);
+    }
+    if (j->updated_at >= 0) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_ident(&q, j->attrs[j->updated_at].a.field);
+    }
+    rel_sql_raw(&q, ") SELECT ");
+    rel_sql_param(&q, b->fk->a.type, b->srcval);
+    rel_sql_raw(&q, ", ");
+    rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
+    if (j->created_at >= 0) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_param(&q, REL_DATE, rel_int(now));
+    }
+    if (j->updated_at >= 0) {
+        rel_sql_raw(&q, ", ");
+        rel_sql_param(&q, REL_DATE, rel_int(now));
+    }
+    rel_select_from(&q, b->t, T_ALIAS(b));
+    rel_sql_raw(&q, " WHERE ");
+    rel_sql_column(&q, T_ALIAS(b), idattr->a.field);
+    if (one) {
+        rel_sql_raw(&q, " = ");
+        rel_sql_param(&q, idattr->a.type, *id);
+    } else {
+        rel_assoc_sql_in(&q, idattr, &ids->ids);
+    }
+    if (ids->attr != b->tk_i) {
+        rel_sql_raw(&q, " AND ");
+        rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
+        rel_sql_raw(&q, " IS NOT NULL");
+    }
+    if (own_key) {
+        rel_sql_raw(&q, " AND NOT EXISTS (SELECT 1");
+        rel_select_from(&q, j, J_ALIAS(b));
+        rel_sql_raw(&q, " WHERE ");
+        rel_sql_column(&q, J_ALIAS(b), b->fk->a.field);
+        rel_sql_raw(&q, " = ");
+        rel_sql_param(&q, b->fk->a.type, b->srcval);
+        rel_sql_raw(&q, " AND ");
+        rel_sql_column(&q, J_ALIAS(b), b->ok->a.field);
+        rel_sql_raw(&q, " = ");
+        rel_sql_column(&q, T_ALIAS(b), b->tk->a.field);
+        rel_sql_raw(&q, ")");
+    }
+    if (!one) {
+        rel_sql_raw(&q, " AND (SELECT count(");
+        rel_sql_ident(&q, b->tk->a.field);
+        rel_sql_raw(&q, ")");
+        rel_select_from(&q, b->t, NULL);
+        rel_sql_raw(&q, " WHERE ");
+        rel_sql_ident(&q, idattr->a.field);
+        rel_assoc_sql_in(&q, idattr, &ids->ids);
+        rel_sql_raw(&q, ") = ");
+        rel_sql_param(&q, REL_BIGINT, rel_int((int64_t)ids->ids.n));
+        rel_sql_raw(&q, " ORDER BY ");
+        rel_sql_array_position(&q, idattr->a.type, ids->ids.v, ids->ids.n, T_ALIAS(b),
+                               idattr->a.field);
+    }
+    rel_sql_raw(&q, " ON CONFLICT DO NOTHING");
+    if (!text && !q.oom && !q.invalid && !q.text.oom)
+        rel_sql_memo_put(b->c->db, b->c->a, &site, variant, rel_sql_text(&q));
+    int64_t changes = 0;
+    rel_status st = rel_sql_exec(b->c->db, &q, &changes, b->c->err);
+    rel_sql_free(&q);
+    *linked = st == REL_OK && changes > 0;
+    return st;
+}
+
 /* UPDATE junction SET attrs = ?, updatedAt = ? WHERE fk = ? AND ok IN
  * (differ): one statement, since every link gets the same values. */
 static rel_status update_differing(const rel_btm *b, const rel_keyset *differ,
@@ -450,10 +566,11 @@ static rel_status btm_link(rel_assoc_call *c, const rel_assoc_given *g, const re
     rel_keyset_init(&ls.missing, tmp);
     rel_keyset_init(&ls.differ, tmp);
     int64_t now = rel_now_ms();
-    /* An add without junction values to a unique pair writes one upsert
-     * (insert_missing): atomic by itself, safe beside other writers, so it
-     * needs no lock, and no transaction unless the caller has one (then a
-     * savepoint, so that its failure undoes only this add). */
+    /* An add without junction values to a unique pair writes upserts
+     * (insert_unread, insert_missing): each atomic by itself, safe beside
+     * other writers, so it needs no lock, and no transaction unless the
+     * caller has one (then a savepoint, so that its failure undoes only
+     * this add). */
     bool lockless = !replace && nta == 0 && pair_unique(&b);
     bool atomic = !lockless || c->db->tx_depth > 0;
 
@@ -464,7 +581,11 @@ static rel_status btm_link(rel_assoc_call *c, const rel_assoc_given *g, const re
      * junction's unique key, or a set could leave links another just made. */
     if (!lockless)
         st = rel_assoc_lock_source(c, b.fk->a.type, b.srcval);
-    if (st == REL_OK && ids.ids.n)
+    /* Lock-free: write first; read only when no new link went in. */
+    bool linked = false;
+    if (st == REL_OK && lockless && ids.ids.n)
+        st = insert_unread(&b, &ids, now, &linked);
+    if (st == REL_OK && ids.ids.n && !linked)
         st = read_links(&b, &ids, through, ta, nta, &ls);
     if (st == REL_OK && ls.missing.n)
         st = given_order(&b, &ids, tmp, &ls);

@@ -213,7 +213,6 @@ static rel_status attach_junction(const rel_btm *b, rel_result *res, const json_
         size_t pos = rel_keyset_find(&keys, rel_record_at(jr, b->ok_i));
         if (pos != SIZE_MAX && !owner[pos]->through) {
             owner[pos]->through = jr;
-            owner[pos]->through_name = b->j->name;
         }
     }
     rel_stmt_done(s);

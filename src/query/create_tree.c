@@ -166,7 +166,6 @@ static rel_status create_junction(ctree *c, const rel_assoc *a, const rel_record
         return st;
     if (json_is_object(json_object_get(item, j->name))) {
         target->through = row;
-        target->through_name = j->name;
     }
     return REL_OK;
 }
@@ -261,11 +260,10 @@ static rel_status create_row(ctree *c, const rel_model *m, const json_t *obj, co
     }
 
     /* Slot k holds the k-th association key; parents first, then the row. */
-    rel_incl_slot *slots = rel_arena_calloc(c->res->arena, nassoc ? nassoc : 1, sizeof *slots);
-    if (!slots)
-        return rel_err_nomem(c->err);
-    r->incl = slots;
-    r->nincl = nassoc;
+    rel_status st = rel_record_incl_alloc(r, nassoc, c->err);
+    if (st != REL_OK)
+        return st;
+    rel_incl_slot *slots = r->incl;
     for (int pass = 0; pass < 2; pass++) {
         size_t k = 0;
         json_object_foreach((json_t *)obj, key, v) {

@@ -463,7 +463,7 @@ static rel_status read_rowid_keys(rel_stmt *st, rel_record *const *rows, size_t 
                        (long long)stored, n);
     int64_t first = rel_stmt_last_insert_id(st) - (int64_t)(n - 1);
     for (size_t k = 0; k < n; k++) {
-        if (rel_record_put(rows[k], pk, rel_int(first + (int64_t)k), false) != REL_OK)
+        if (rel_record_put_read(rows[k], pk, rel_int(first + (int64_t)k)) != REL_OK)
             return rel_err_nomem(err);
         rows[k]->stored = true;
         rows[k]->order = NULL;

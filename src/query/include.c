@@ -458,6 +458,56 @@ static bool is_key_asc(const rel_order_item *it, const char *key)
            (!it->dir || strncmp(it->dir, "ASC", 3) == 0);
 }
 
+/* A growing list of rows (malloc'd: only the query's lifetime). */
+typedef struct rel_rows {
+    rel_record **at;
+    size_t n, cap;
+} rel_rows;
+
+static bool rows_push(rel_rows *l, rel_record *r)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        rel_record **at = realloc(l->at, cap * sizeof *at);
+        if (!at)
+            return false;
+        l->at = at;
+        l->cap = cap;
+    }
+    l->at[l->n++] = r;
+    return true;
+}
+
+/* Gives the rows of one key (run) to every parent with that key, after the
+ * rows they have (a key comes back in one run, unless a collation orders
+ * values that differ in bytes as equal; then its runs are joined). To-one
+ * associations keep the first row. Empties run. */
+static rel_status hand_out(rel_arena *arena, rel_record *const *rows, size_t slot_no,
+                           bool one, const keymap *km, size_t key, rel_rows *run,
+                           rel_error *err)
+{
+    if (key == SIZE_MAX || run->n == 0) {
+        run->n = 0;
+        return REL_OK;
+    }
+    for (size_t p = km->head[key]; p != SIZE_MAX; p = km->next[p]) {
+        rel_incl_slot *s = &rows[p]->incl[slot_no];
+        size_t take = one ? (s->n ? 0 : 1) : run->n;
+        if (!take)
+            continue;
+        rel_record **at = rel_arena_alloc_packed(arena, (s->n + take) * sizeof *at, sizeof *at);
+        if (!at)
+            return rel_err_nomem(err);
+        if (s->n)
+            memcpy(at, s->rows, s->n * sizeof *at);
+        memcpy(at + s->n, run->at, take * sizeof *at);
+        s->rows = at;
+        s->n += take;
+    }
+    run->n = 0;
+    return REL_OK;
+}
+
 /* One include node for parents rows[0..n): query, hand out, recurse. */
 static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *rows, size_t n,
                             size_t slot_no, const rel_assoc *a, const rel_include *node,
@@ -472,10 +522,9 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     rel_sql q;
     rel_stmt *stmt = NULL;
     char *jalias = NULL;
-    rel_record **got = NULL;   /* loaded rows, in query order */
-    size_t *got_key = NULL;    /* their key index in km */
-    size_t ngot = 0, capgot = 0;
-    size_t *counts = NULL;
+    rel_rows got = {0};  /* loaded rows in query order, when deeper includes need them */
+    rel_rows run = {0};  /* the current run of rows with one key */
+    size_t run_key = SIZE_MAX;
     /* attributes: [] shows nothing: Sequelize leaves the association out of
      * the row, with everything included under it (_setInclude); its where
      * and required still filter the parents (rel_include_filter). */
@@ -599,6 +648,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         goto done;
     const bool pg = rel_db_is_postgres(db);
     const bool show_through = btm && jcols.nshow > 0;
+    const bool one = is_to_one(a);
     for (;;) {
         int step = rel_stmt_next(stmt, err);
         if (step < 0) {
@@ -620,77 +670,42 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         if (st != REL_OK)
             goto done;
         rel_value kv = btm ? rel_record_at(jr, ckey) : rel_record_at(r, ckey);
-        /* Rows come ordered by their key: most have the previous row's. */
-        size_t k = ngot && rel_include_key_equal(kv, km.keys[got_key[ngot - 1]])
-                       ? got_key[ngot - 1]
-                       : keymap_find(&km, kv);
-        if (k == SIZE_MAX)
+        /* Rows come ordered by their key (the ORDER BY starts with it), so
+         * they arrive in runs, one per key, each handed out when it ends. */
+        if (run_key == SIZE_MAX || !rel_include_key_equal(kv, km.keys[run_key])) {
+            st = hand_out(arena, rows, slot_no, one, &km, run_key, &run, err);
+            if (st != REL_OK)
+                goto done;
+            run_key = keymap_find(&km, kv);
+        }
+        if (run_key == SIZE_MAX)
             continue;
         if (show_through) {
             jr->bigint_as_string = pg;
             r->through = jr;
-            r->through_name = j->name;
         }
-        if (ngot == capgot) {
-            size_t cap = capgot ? capgot * 2 : 64;
-            rel_record **g = realloc(got, cap * sizeof *g);
-            size_t *gk = realloc(got_key, cap * sizeof *gk);
-            if (g)
-                got = g;
-            if (gk)
-                got_key = gk;
-            if (!g || !gk) {
-                st = rel_err_nomem(err);
-                goto done;
-            }
-            capgot = cap;
-        }
-        got[ngot] = r;
-        got_key[ngot++] = k;
-    }
-    rel_stmt_done(stmt);
-    stmt = NULL;
-
-    /* Hand the rows to their parents: count, size each list, fill. */
-    const bool one = is_to_one(a);
-    counts = calloc(n, sizeof *counts);
-    if (!counts) {
-        st = rel_err_nomem(err);
-        goto done;
-    }
-    for (size_t g = 0; g < ngot; g++)
-        for (size_t p = km.head[got_key[g]]; p != SIZE_MAX; p = km.next[p])
-            if (!one || counts[p] == 0)
-                counts[p]++;
-    for (size_t p = 0; p < n; p++) {
-        if (!counts[p])
-            continue;
-        rel_incl_slot *s = &rows[p]->incl[slot_no];
-        s->rows = rel_arena_alloc(arena, counts[p] * sizeof *s->rows);
-        if (!s->rows) {
+        if (!rows_push(&run, r) || (node->include && !rows_push(&got, r))) {
             st = rel_err_nomem(err);
             goto done;
         }
     }
-    for (size_t g = 0; g < ngot; g++)
-        for (size_t p = km.head[got_key[g]]; p != SIZE_MAX; p = km.next[p]) {
-            rel_incl_slot *s = &rows[p]->incl[slot_no];
-            if (s->n < counts[p])
-                s->rows[s->n++] = got[g];
-        }
+    rel_stmt_done(stmt);
+    stmt = NULL;
+    st = hand_out(arena, rows, slot_no, one, &km, run_key, &run, err);
+    if (st != REL_OK)
+        goto done;
 
     /* Deeper includes, for all of this node's rows at once; items of
      * `mine` with a path order them. */
-    if (node->include && ngot)
-        st = rel_include_load(db, arena, got, ngot, t, node->include, &mine, err);
+    if (node->include && got.n)
+        st = rel_include_load(db, arena, got.at, got.n, t, node->include, &mine, err);
 done:
     rel_stmt_done(stmt);
     rel_sql_free(&q);
     keymap_free(&km);
     free(jalias);
-    free(got);
-    free(got_key);
-    free(counts);
+    free(got.at);
+    free(run.at);
     return st;
 }
 
@@ -711,10 +726,9 @@ static rel_status load_level(rel_db *db, rel_arena *arena, rel_record *const *ro
     if (!nodes || !n)
         return REL_OK;
     for (size_t i = 0; !joined && i < n; i++) {
-        rows[i]->incl = rel_arena_calloc(arena, nodes, sizeof *rows[i]->incl);
-        if (!rows[i]->incl)
-            return rel_err_nomem(err);
-        rows[i]->nincl = nodes;
+        rel_status st = rel_record_incl_alloc(rows[i], nodes, err);
+        if (st != REL_OK)
+            return st;
     }
     for (size_t k = 0; k < nodes; k++) {
         const rel_assoc *a;

@@ -161,10 +161,9 @@ rel_status rel_include_join_read(rel_stmt *stmt, rel_arena *arena, rel_record *r
                                  size_t nincl, rel_include_joins *j, bool pg,
                                  rel_error *err)
 {
-    rec->incl = rel_arena_calloc(arena, nincl, sizeof *rec->incl);
-    if (!rec->incl)
-        return rel_err_nomem(err);
-    rec->nincl = nincl;
+    rel_status st0 = rel_record_incl_alloc(rec, nincl, err);
+    if (st0 != REL_OK)
+        return st0;
     for (size_t i = 0; i < j->n; i++) {
         rel_include_join *e = &j->at[i];
         rel_record *parent = e->parent == SIZE_MAX ? rec : j->cur[e->parent];
@@ -202,10 +201,9 @@ rel_status rel_include_join_read(rel_stmt *stmt, rel_arena *arena, rel_record *r
         if (st != REL_OK)
             return st;
         if (e->nchild) {
-            r->incl = rel_arena_calloc(arena, e->nchild, sizeof *r->incl);
-            if (!r->incl)
-                return rel_err_nomem(err);
-            r->nincl = e->nchild;
+            st = rel_record_incl_alloc(r, e->nchild, err);
+            if (st != REL_OK)
+                return st;
         }
         if (!seen_add(arena, e, t->pk, r))
             return rel_err_nomem(err);

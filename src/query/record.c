@@ -15,38 +15,33 @@
 
 /* ---------------------------------------------------------------- making */
 
-/* The values follow the record, aligned as a rel_value needs (not to a
- * multiple of its size: a result holds a record per row). */
-static size_t record_head(void)
-{
-    size_t align = _Alignof(rel_value);
-    return (sizeof(rel_record) + align - 1) / align * align;
-}
-
+/* The header, the slots, then the flag bytes (record.h). */
 static size_t record_bytes(const rel_model *model)
 {
-    return record_head() + model->nattrs * (sizeof(rel_value) + 2);
+    return sizeof(rel_record) + model->nattrs * (sizeof(rel_slot) + 1);
 }
 
-/* The record and its three per-attribute arrays in one allocation. */
 static rel_record *record_alloc(rel_arena *arena, const rel_model *model)
 {
-    size_t n = model->nattrs;
-    size_t head = record_head();
-    size_t total = record_bytes(model);
-    char *mem = rel_arena_alloc(arena, total);
-    if (!mem)
+    rel_record *r = rel_arena_alloc_packed(arena, record_bytes(model), _Alignof(rel_record));
+    if (!r)
         return NULL;
-    rel_record *r = (rel_record *)(void *)mem;
-    memset(r, 0, sizeof *r);
+    memset(r, 0, record_bytes(model)); /* every slot REL_V_NULL, not set */
     r->model = model;
     r->arena = arena;
-    r->values = (rel_value *)(void *)(mem + head);
-    memset(r->values, 0, n * sizeof(rel_value)); /* REL_V_NULL is 0 */
-    r->set = (unsigned char *)(mem + head + n * sizeof(rel_value));
-    r->changed = r->set + n;
-    memset(r->set, 0, 2 * n);
     return r;
+}
+
+rel_status rel_record_incl_alloc(rel_record *r, size_t n, rel_error *err)
+{
+    if (n >= (size_t)1 << 24)
+        return rel_err(err, REL_INVALID, "%s: %zu includes on one level; at most %d",
+                       r->model->name, n, (1 << 24) - 1);
+    r->incl = n ? rel_arena_calloc(r->arena, n, sizeof *r->incl) : NULL;
+    if (n && !r->incl)
+        return rel_err_nomem(err);
+    r->nincl = (unsigned)n;
+    return REL_OK;
 }
 
 rel_record *rel_record_in(rel_arena *arena, const rel_model *model)
@@ -138,50 +133,67 @@ rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed)
 {
     if (!r || i < 0 || (size_t)i >= r->model->nattrs)
         return REL_MISUSE;
-    if (mark_changed && r->stored && r->set[i] && value_equal(r->values[i], v))
+    unsigned char *flag = &rel_record_flags(r)[i];
+    if (mark_changed && r->stored && (*flag & REL_SLOT_SET) &&
+        value_equal(rel_record_at(r, i), v))
         return REL_OK; /* same value: not a change (Sequelize's changed()) */
-    if (v.kind == REL_V_TEXT || v.kind == REL_V_BLOB) {
-        /* NUL-terminated copies, so text can be handed out as a C string. */
-        char *copy = rel_arena_alloc(r->arena, v.len + 1);
+    rel_slot *slot = &rel_record_slots(r)[i];
+    switch (v.kind) {
+    case REL_V_INT: slot->i = v.i; break;
+    case REL_V_DOUBLE: slot->d = v.d; break;
+    case REL_V_TEXT:
+    case REL_V_BLOB: {
+        /* A NUL-terminated copy after its length, so text can be handed out
+         * as a C string. Both engines cap a value far below 4 GiB. */
+        uint32_t n = (uint32_t)v.len;
+        if (v.len >= UINT32_MAX)
+            return REL_NOMEM;
+        char *copy = rel_arena_alloc_packed(r->arena, sizeof n + v.len + 1, sizeof n);
         if (!copy)
             return REL_NOMEM;
+        memcpy(copy, &n, sizeof n);
         if (v.len)
-            memcpy(copy, v.s, v.len);
-        copy[v.len] = '\0';
-        v.s = copy;
-    } else {
-        v.s = NULL;
-        v.len = 0;
+            memcpy(copy + sizeof n, v.s, v.len);
+        copy[sizeof n + v.len] = '\0';
+        slot->s = copy + sizeof n;
+        break;
     }
-    r->values[i] = v;
-    r->set[i] = 1;
-    if (mark_changed)
-        r->changed[i] = 1;
+    case REL_V_NULL: slot->i = 0; break;
+    default: return REL_MISUSE;
+    }
+    *flag = (unsigned char)((*flag & REL_SLOT_CHANGED) | (unsigned)v.kind | REL_SLOT_SET |
+                            (mark_changed ? REL_SLOT_CHANGED : 0));
     return REL_OK;
 }
 
 void rel_record_mark_saved(rel_record *r)
 {
-    memset(r->changed, 0, r->model->nattrs);
+    unsigned char *f = rel_record_flags(r);
+    for (size_t i = 0; i < r->model->nattrs; i++)
+        f[i] &= (unsigned char)~REL_SLOT_CHANGED;
     r->stored = true;
 }
 
 void rel_record_clear(rel_record *r, int i)
 {
-    r->values[i] = rel_null();
-    r->set[i] = 0;
-    r->changed[i] = 0;
+    rel_record_slots(r)[i].i = 0;
+    rel_record_flags(r)[i] = 0;
+}
+
+/* The slots and flag bytes are contiguous after the header. */
+static size_t state_bytes(const rel_record *r)
+{
+    return record_bytes(r->model) - sizeof *r;
 }
 
 void *rel_record_state_save(rel_arena *arena, const rel_record *r)
 {
-    size_t n = r->model->nattrs;
-    return rel_arena_memdup(arena, r->values, n * (sizeof(rel_value) + 2));
+    return rel_arena_memdup(arena, rel_record_slots(r), state_bytes(r));
 }
 
 void rel_record_state_restore(rel_record *r, const void *state)
 {
-    memcpy(r->values, state, r->model->nattrs * (sizeof(rel_value) + 2));
+    memcpy(rel_record_slots(r), state, state_bytes(r));
 }
 
 /* ---------------------------------------------------------------- coercion */
@@ -525,15 +537,15 @@ rel_status rel_set_null(rel_record *r, const char *attr, rel_error *err)
 bool rel_has_attr(const rel_record *r, const char *attr)
 {
     int i = attr_index(r, attr);
-    return i >= 0 && r->set[i];
+    return i >= 0 && rel_record_has(r, i);
 }
 
 rel_value rel_get(const rel_record *r, const char *attr)
 {
     int i = attr_index(r, attr);
-    if (i < 0 || !r->set[i])
+    if (i < 0 || !rel_record_has(r, i))
         return rel_null();
-    return r->values[i];
+    return rel_record_at(r, i);
 }
 
 bool rel_is_null(const rel_record *r, const char *attr)
@@ -590,9 +602,9 @@ bool rel_get_bool(const rel_record *r, const char *attr)
 const char *rel_get_text(const rel_record *r, const char *attr)
 {
     int i = attr_index(r, attr);
-    if (i < 0 || !r->set[i])
+    if (i < 0 || !rel_record_has(r, i))
         return NULL;
-    rel_value v = r->values[i];
+    rel_value v = rel_record_at(r, i);
     if (v.kind == REL_V_TEXT || v.kind == REL_V_BLOB)
         return v.s;
     if (v.kind == REL_V_NULL)

@@ -16,6 +16,9 @@
 #ifndef REL_QUERY_RECORD_H
 #define REL_QUERY_RECORD_H
 
+#include <stdint.h>
+#include <string.h>
+
 #include "relate.h"
 #include "schema/schema.h"
 #include "util/arena.h"
@@ -29,23 +32,54 @@ typedef struct rel_incl_slot {
     size_t n;
 } rel_incl_slot;
 
+/* One attribute's value; which member holds it is in the attribute's flag
+ * byte. Text and blobs are NUL-terminated copies in the record's arena, their
+ * byte length in the 4 bytes before them. */
+typedef union rel_slot {
+    int64_t i;
+    double d;
+    const char *s;
+} rel_slot;
+
+/* An attribute's flag byte: the value's rel_value_kind, then whether it is
+ * set (selected or assigned) and changed since load or save. */
+enum { REL_SLOT_KIND = 0x07, REL_SLOT_SET = 0x08, REL_SLOT_CHANGED = 0x10 };
+
+/* A row. A result holds one per loaded row, so it is kept small: the header
+ * below (48 bytes), then model->nattrs slots, then as many flag bytes, in one
+ * allocation. Everything else (text, includes) lives in `arena`. */
 struct rel_record {
     const rel_model *model;
-    rel_arena *arena;      /* where values live: the result's, or the record's own */
-    bool owns_arena;       /* made by rel_new: freed by rel_record_free */
-    bool stored;           /* came from or was saved to the database */
-    rel_value *values;     /* model->nattrs entries, canonical */
-    unsigned char *set;    /* per attribute: selected/assigned (1) or absent (0) */
-    unsigned char *changed;/* per attribute: changed since load/save */
+    rel_arena *arena;      /* where text lives: the result's, or the record's own */
     rel_incl_slot *incl;   /* included associations, in include order */
-    size_t nincl;
-    rel_record *through;   /* belongsToMany: the junction row it came with */
-    const char *through_name; /* JSON key for it: the junction model's name */
+    rel_record *through;   /* belongsToMany: the junction row it came with (JSON
+                              key: its model's name) */
     const int *order;      /* JSON key order (attribute indexes) when the row was
                               read with an explicit attribute list; NULL: model order */
-    size_t norder;
-    bool bigint_as_string; /* read from / saved to PostgreSQL: BIGINT prints as a string */
+    uint32_t norder;
+    unsigned nincl : 24;   /* rel_record_incl_alloc keeps it in range */
+    unsigned owns_arena : 1;      /* made by rel_new: freed by rel_record_free */
+    unsigned stored : 1;          /* came from or was saved to the database */
+    unsigned bigint_as_string : 1;/* read from / saved to PostgreSQL: BIGINT prints as a string */
 };
+
+static inline rel_slot *rel_record_slots(const rel_record *r)
+{
+    return (rel_slot *)(void *)((char *)(void *)(uintptr_t)r + sizeof *r);
+}
+
+static inline unsigned char *rel_record_flags(const rel_record *r)
+{
+    return (unsigned char *)(rel_record_slots(r) + r->model->nattrs);
+}
+
+/* Byte length of a text or blob slot. */
+static inline size_t rel_slot_len(const char *s)
+{
+    uint32_t n;
+    memcpy(&n, s - sizeof n, sizeof n);
+    return n;
+}
 
 struct rel_result {
     rel_arena *arena;      /* owns every row and value of the tree */
@@ -57,14 +91,37 @@ struct rel_result {
 
 /* Attribute i's value (REL_V_NULL when not set); text and blobs are the
  * record's, valid as long as it is. */
-static inline rel_value rel_record_at(const rel_record *r, int i) { return r->values[i]; }
+static inline rel_value rel_record_at(const rel_record *r, int i)
+{
+    rel_value v = {REL_V_NULL, 0, 0, NULL, 0};
+    rel_slot x = rel_record_slots(r)[i];
+    v.kind = (rel_value_kind)(rel_record_flags(r)[i] & REL_SLOT_KIND);
+    switch (v.kind) {
+    case REL_V_NULL: break;
+    case REL_V_INT: v.i = x.i; break;
+    case REL_V_DOUBLE: v.d = x.d; break;
+    case REL_V_TEXT:
+    case REL_V_BLOB:
+        v.s = x.s;
+        v.len = rel_slot_len(x.s);
+        break;
+    }
+    return v;
+}
 /* Whether attribute i was selected or assigned. */
-static inline bool rel_record_has(const rel_record *r, int i) { return r->set[i] != 0; }
+static inline bool rel_record_has(const rel_record *r, int i)
+{
+    return (rel_record_flags(r)[i] & REL_SLOT_SET) != 0;
+}
 /* Whether attribute i changed since the row was loaded or saved. */
-static inline bool rel_record_is_changed(const rel_record *r, int i) { return r->changed[i] != 0; }
+static inline bool rel_record_is_changed(const rel_record *r, int i)
+{
+    return (rel_record_flags(r)[i] & REL_SLOT_CHANGED) != 0;
+}
 static inline void rel_record_mark_changed(rel_record *r, int i, bool on)
 {
-    r->changed[i] = on;
+    unsigned char *f = &rel_record_flags(r)[i];
+    *f = (unsigned char)(on ? *f | REL_SLOT_CHANGED : *f & ~REL_SLOT_CHANGED);
 }
 /* The row now matches the database: stored, nothing changed. */
 void rel_record_mark_saved(rel_record *r);
@@ -76,6 +133,9 @@ void rel_record_clear(rel_record *r, int i);
 void *rel_record_state_save(rel_arena *arena, const rel_record *r);
 void rel_record_state_restore(rel_record *r, const void *state);
 
+/* Gives r room for n included associations (zeroed), in its arena. */
+rel_status rel_record_incl_alloc(rel_record *r, size_t n, rel_error *err);
+
 /* A record whose memory lives in `arena` (a result's). */
 rel_record *rel_record_in(rel_arena *arena, const rel_model *model);
 /* Sets every attribute that has a default value to it, as rel_new does
@@ -84,6 +144,21 @@ rel_status rel_record_apply_defaults(rel_record *r);
 /* Stores a canonical value for attribute index i, copying text/blobs into
  * the record's arena. Marks it set (and changed when mark_changed). */
 rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed);
+/* rel_record_put(r, i, v, false) for a value read from the database, with
+ * numbers and NULL stored in line (the hot path of loading rows). */
+static inline rel_status rel_record_put_read(rel_record *r, int i, rel_value v)
+{
+    rel_slot *slot = &rel_record_slots(r)[i];
+    switch (v.kind) {
+    case REL_V_NULL: slot->i = 0; break;
+    case REL_V_INT: slot->i = v.i; break;
+    case REL_V_DOUBLE: slot->d = v.d; break;
+    default: return rel_record_put(r, i, v, false);
+    }
+    unsigned char *f = &rel_record_flags(r)[i];
+    *f = (unsigned char)((*f & REL_SLOT_CHANGED) | (unsigned)v.kind | REL_SLOT_SET);
+    return REL_OK;
+}
 /* Converts a value given by a caller or parsed from JSON to the canonical
  * value of the attribute's type (REL_INVALID with a message if it cannot). */
 rel_status rel_value_coerce(const rel_attr_def *attr, rel_value in, rel_value *out,

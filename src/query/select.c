@@ -146,7 +146,7 @@ rel_status rel_select_read_row(rel_stmt *st, int first, rel_record *rec, const r
                            : a->a.type == REL_DATE  ? "DATE"
                                                     : "value of its type",
                            a->a.field, m->table);
-        if (rel_record_put(rec, i, v, false) != REL_OK)
+        if (rel_record_put_read(rec, i, v) != REL_OK)
             return rel_err_nomem(err);
     }
     rec->stored = true;

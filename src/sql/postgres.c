@@ -46,7 +46,7 @@ typedef struct pg_stmt {
     pg_conn *c;
     char name[32];
     PGresult *res;
-    int row, nrows;
+    int row, nrows, ncols;
     int64_t changes;
     rel_arena *row_mem; /* bytea decoded for the current row */
 } pg_stmt;
@@ -55,6 +55,23 @@ typedef struct pg_stmt {
 #define PG_STMT(s) ((pg_stmt *)(void *)(s))
 
 /* ------------------------------------------------------ numbers as text */
+
+/* v in decimal, written by hand: every integer parameter goes through it,
+   and snprintf's setup costs more than the digits. Returns the length. */
+static size_t pg_format_int(int64_t v, char out[PG_NUM_TEXT])
+{
+    char t[24], *p = t + sizeof t;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    size_t n = (size_t)(t + sizeof t - p);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n;
+}
 
 /* The shortest text that reads back as d; "NaN", "Infinity", "-Infinity"
    as PostgreSQL spells them. Independent of the C locale's decimal point. */
@@ -102,25 +119,6 @@ static bool pg_parse_double(const char *t, double *out)
     return true;
 }
 
-/* v in decimal, NUL-terminated; returns the length. Without snprintf: a
-   bulk insert writes one per integer parameter. */
-static size_t pg_format_i64(int64_t v, char out[PG_NUM_TEXT])
-{
-    char rev[24];
-    size_t n = 0, k = 0;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        rev[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        out[k++] = '-';
-    while (n)
-        out[k++] = rev[--n];
-    out[k] = '\0';
-    return k;
-}
-
 static bool pg_parse_i64(const char *t, int64_t *out)
 {
     /* The server writes integers as -?digits: read those by hand (at most
@@ -143,10 +141,15 @@ static bool pg_parse_i64(const char *t, int64_t *out)
 
 static void pg_placeholder(rel_buf *b, int n)
 {
-    char t[PG_NUM_TEXT + 1];
-    t[0] = '$';
-    size_t len = pg_format_i64(n, t + 1);
-    rel_buf_put(b, t, len + 1);
+    /* Written by hand: one per parameter of every statement (printf's
+       setup cost more than the rest of a short statement's text). */
+    char t[16], *p = t + sizeof t;
+    unsigned u = n > 0 ? (unsigned)n : 0;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    *--p = '$';
+    rel_buf_put(b, p, (size_t)(t + sizeof t - p));
 }
 
 static void pg_column_type(rel_buf *b, const rel_attr_def *attr)
@@ -251,7 +254,7 @@ static bool pg_array_param(rel_buf *b, const rel_value *vals, size_t n, rel_type
             } else if (type == REL_BOOLEAN) {
                 rel_buf_puts(b, v.i ? "true" : "false");
             } else {
-                rel_buf_put(b, t, pg_format_i64(v.i, t));
+                rel_buf_put(b, t, pg_format_int(v.i, t));
             }
             break;
         case REL_V_DOUBLE:
@@ -473,6 +476,7 @@ static void pg_clear(pg_stmt *s)
     s->row_mem = NULL;
     s->row = -1;
     s->nrows = 0;
+    s->ncols = 0;
 }
 
 static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, bool held,
@@ -510,7 +514,7 @@ static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, b
             vals[i] = NULL;
             break;
         case REL_V_INT:
-            pg_format_i64(v.i, num);
+            pg_format_int(v.i, num);
             vals[i] = num;
             break;
         case REL_V_DOUBLE:
@@ -546,6 +550,7 @@ static rel_status pg_execute(rel_dstmt *ds, const rel_value *params, size_t n, b
     }
     s->res = r;
     s->nrows = t == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+    s->ncols = t == PGRES_TUPLES_OK ? PQnfields(r) : 0;
     const char *tag = PQcmdStatus(r);
     const char *tuples = PQcmdTuples(r);
     if (tag && strncmp(tag, "SELECT", 6) != 0 && tuples && *tuples)
@@ -615,12 +620,13 @@ static rel_status pg_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     (void)scratch;
     pg_stmt *s = PG_STMT(ds);
     *out = rel_null();
-    if (!s->res || s->row < 0 || s->row >= s->nrows || col < 0 || col >= PQnfields(s->res))
+    if (!s->res || s->row < 0 || s->row >= s->nrows || col < 0 || col >= s->ncols)
         return REL_MISUSE;
-    if (PQgetisnull(s->res, s->row, col))
+    /* Only an empty value can be NULL. */
+    size_t n = (size_t)PQgetlength(s->res, s->row, col);
+    if (n == 0 && PQgetisnull(s->res, s->row, col))
         return REL_OK;
     const char *t = PQgetvalue(s->res, s->row, col);
-    size_t n = (size_t)PQgetlength(s->res, s->row, col);
     /* The column's type matters only when the caller gives none, or for bytes. */
     Oid oid = type == REL_TYPE_NONE || type == REL_BLOB ? PQftype(s->res, col) : 0;
 

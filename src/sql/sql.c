@@ -20,6 +20,7 @@ void rel_sql_reset(rel_sql *q)
     q->n = 0;
     q->oom = false;
     q->invalid = false;
+    q->fixed = NULL;
     rel_arena_free(q->arena); /* what the previous statement's params made */
     q->arena = NULL;
     q->date_cached = false;
@@ -31,6 +32,11 @@ void rel_sql_clear_params(rel_sql *q)
     rel_arena_free(q->arena);
     q->arena = NULL;
     q->date_cached = false;
+}
+
+void rel_sql_use_text(rel_sql *q, const char *text)
+{
+    q->fixed = text;
 }
 
 void rel_sql_free(rel_sql *q)
@@ -49,16 +55,20 @@ void rel_sql_free(rel_sql *q)
 
 void rel_sql_raw(rel_sql *q, const char *text)
 {
-    rel_buf_puts(&q->text, text);
+    if (!q->fixed)
+        rel_buf_puts(&q->text, text);
 }
 
 void rel_sql_ident(rel_sql *q, const char *ident)
 {
-    q->d->quote_ident(&q->text, ident);
+    if (!q->fixed)
+        q->d->quote_ident(&q->text, ident);
 }
 
 void rel_sql_column(rel_sql *q, const char *alias, const char *column)
 {
+    if (q->fixed)
+        return;
     if (alias) {
         q->d->quote_ident(&q->text, alias);
         rel_buf_putc(&q->text, '.');
@@ -131,12 +141,14 @@ void rel_sql_param(rel_sql *q, rel_type type, rel_value v)
     push(q, convert(q, type, v));
     /* The placeholder's number is the parameter's position even if push
        failed, so the text stays well formed; oom stops it from running. */
-    q->d->placeholder(&q->text, (int)(q->oom ? q->n + 1 : q->n));
+    if (!q->fixed)
+        q->d->placeholder(&q->text, (int)(q->oom ? q->n + 1 : q->n));
 }
 
 void rel_sql_placeholder(rel_sql *q, int n)
 {
-    q->d->placeholder(&q->text, n);
+    if (!q->fixed)
+        q->d->placeholder(&q->text, n);
 }
 
 void rel_sql_bind(rel_sql *q, rel_type type, rel_value v)
@@ -165,13 +177,16 @@ static int push_array(rel_sql *q, rel_type type, const rel_value *vals, size_t n
 void rel_sql_in_values(rel_sql *q, rel_type type, const rel_value *vals, size_t n)
 {
     int no = push_array(q, type, vals, n);
-    q->d->in_array(&q->text, no, type);
+    if (!q->fixed)
+        q->d->in_array(&q->text, no, type);
 }
 
 void rel_sql_array_position(rel_sql *q, rel_type type, const rel_value *vals, size_t n,
                             const char *alias, const char *column)
 {
     int no = push_array(q, type, vals, n);
+    if (q->fixed)
+        return;
     q->d->array_position(&q->text, no, type);
     rel_sql_column(q, alias, column);
     rel_sql_raw(q, ")");
@@ -179,6 +194,8 @@ void rel_sql_array_position(rel_sql *q, rel_type type, const rel_value *vals, si
 
 const char *rel_sql_text(rel_sql *q)
 {
+    if (q->fixed)
+        return q->fixed;
     return rel_buf_cstr(&q->text);
 }
 

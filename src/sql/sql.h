@@ -19,6 +19,7 @@ typedef struct rel_sql {
     bool invalid;      /* a value that cannot be bound (a blob in an IN list
                           on SQLite): rel_sql_run/exec refuse to run it */
     rel_buf scratch;   /* to_db / array_param output before it is copied */
+    const char *fixed; /* the text, built before (rel_sql_use_text), or NULL */
     /* The last DATE bound, as converted (its text in arena): rows written
        together often share a timestamp, made into text once. */
     bool date_cached;
@@ -30,6 +31,12 @@ void rel_sql_init(rel_sql *q, const rel_dialect *d);
 /* Empties text and parameters, keeping memory, for the next statement. */
 void rel_sql_reset(rel_sql *q);
 void rel_sql_free(rel_sql *q);
+/* The statement's text is `text` (borrowed), written earlier by the same
+ * calls that follow: from now on they bind parameters only, writing no
+ * text (rel_sql_raw, _ident, _column, the placeholders of _param,
+ * _in_values and _array_position; nothing else may be used then). For a
+ * statement run often whose text the connection remembers (db/sql_memo.h). */
+void rel_sql_use_text(rel_sql *q, const char *text);
 
 /* SQL keywords and punctuation written by relate itself (never user data). */
 void rel_sql_raw(rel_sql *q, const char *text);

@@ -22,6 +22,7 @@ typedef struct sq_conn {
 typedef struct sq_stmt {
     sq_conn *c;
     sqlite3_stmt *st; /* NULL for a statement that is only whitespace/comments */
+    int ncols;        /* columns of a row (fixed once prepared) */
     int pending;      /* first step's result, run by execute, not yet returned */
     bool done;
     sqlite3_int64 total_before;
@@ -297,6 +298,7 @@ static rel_status sq_prepare(rel_conn *conn, const char *sql, rel_dstmt **out, r
         free(s);
         return st;
     }
+    s->ncols = s->st ? sqlite3_column_count(s->st) : 0;
     if (sq_has_more(db, tail)) {
         sqlite3_finalize(s->st);
         free(s);
@@ -431,7 +433,7 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     (void)scratch;
     sqlite3_stmt *st = SQ_STMT(ds)->st;
     *out = rel_null();
-    if (!st || col < 0 || col >= sqlite3_column_count(st))
+    if (!st || col < 0 || col >= SQ_STMT(ds)->ncols)
         return REL_MISUSE;
     int t = sqlite3_column_type(st, col);
     if (t == SQLITE_NULL)

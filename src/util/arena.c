@@ -93,17 +93,33 @@ static void *rel_arena_alloc_slow(rel_arena *a, size_t n)
     return p;
 }
 
+/* n bytes at the next multiple of align (a power of two, at most REL_ARENA_ALIGN).
+ * A new chunk starts aligned for anything, so only the current one needs padding. */
+static void *rel_arena_alloc_at(rel_arena *a, size_t n, size_t align)
+{
+    if (n > SIZE_MAX - REL_ARENA_ALIGN)
+        return NULL;
+    size_t pad = (size_t)(-(uintptr_t)a->cur & (align - 1));
+    if (pad + n <= (size_t)(a->end - a->cur)) {
+        void *p = a->cur + pad;
+        a->cur += pad + n;
+        return p;
+    }
+    return rel_arena_alloc_slow(a, rel_arena_round(n));
+}
+
 void *rel_arena_alloc(rel_arena *a, size_t n)
 {
     if (n > SIZE_MAX - REL_ARENA_ALIGN)
         return NULL;
-    n = rel_arena_round(n);
-    if (n <= (size_t)(a->end - a->cur)) {
-        void *p = a->cur;
-        a->cur += n;
-        return p;
-    }
-    return rel_arena_alloc_slow(a, n);
+    return rel_arena_alloc_at(a, rel_arena_round(n), REL_ARENA_ALIGN);
+}
+
+void *rel_arena_alloc_packed(rel_arena *a, size_t n, size_t align)
+{
+    if (align == 0 || align > REL_ARENA_ALIGN || (align & (align - 1)))
+        return NULL;
+    return rel_arena_alloc_at(a, n, align);
 }
 
 void *rel_arena_calloc(rel_arena *a, size_t count, size_t size)

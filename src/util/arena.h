@@ -20,6 +20,11 @@ rel_arena *rel_arena_new(size_t first_chunk);
  * Returns NULL when out of memory (the arena stays usable). */
 void *rel_arena_alloc(rel_arena *a, size_t n);
 
+/* n bytes aligned to align only (a power of two up to alignof(max_align_t)), for
+ * many small objects that need no more: records and their text in a result.
+ * NULL when out of memory or when align is not such a power of two. */
+void *rel_arena_alloc_packed(rel_arena *a, size_t n, size_t align);
+
 /* count * size zeroed bytes; NULL when out of memory or when count * size overflows. */
 void *rel_arena_calloc(rel_arena *a, size_t count, size_t size);
 

@@ -7,9 +7,10 @@
 
 #include "util/datetime.h"
 
+#include <string.h>
 #include <time.h>
 
-#define REL_MS_PER_DAY INT64_C(86400000)
+#include "util/digits.h"
 
 /* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1-12, d 1-31). */
 static int64_t rel_days_from_civil(int64_t y, int m, int d)
@@ -116,8 +117,54 @@ static bool rel_parse_offset(const char *s, size_t n, size_t *i, int64_t *secs)
     return true;
 }
 
+/* The two digits at p as a number, or -1. */
+static inline int rel_d2(const char *p)
+{
+    unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+    return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
+}
+
+/* The shapes the engines hand back for relate's own columns, read at fixed
+ * offsets: "YYYY-MM-DD HH:MM:SS.mmm +00:00" (SQLite, as Sequelize writes it),
+ * "YYYY-MM-DD HH:MM:SS.mmm+00" and "YYYY-MM-DD HH:MM:SS+00" (PostgreSQL in
+ * UTC). Returns false for anything else, which the general parser reads. */
+static bool rel_datetime_parse_utc(const char *s, size_t n, int64_t *ms)
+{
+    bool millis;
+    if (n == 30 && s[19] == '.' && memcmp(s + 23, " +00:00", 7) == 0)
+        millis = true;
+    else if (n == 26 && s[19] == '.' && memcmp(s + 23, "+00", 3) == 0)
+        millis = true;
+    else if (n == 22 && memcmp(s + 19, "+00", 3) == 0)
+        millis = false;
+    else
+        return false;
+    if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
+        return false;
+    int c = rel_d2(s), yy = rel_d2(s + 2), mo = rel_d2(s + 5), day = rel_d2(s + 8),
+        hh = rel_d2(s + 11), mi = rel_d2(s + 14), ss = rel_d2(s + 17), frac = 0;
+    if (millis) {
+        int f2 = rel_d2(s + 20);
+        unsigned f3 = (unsigned)(unsigned char)s[22] - '0';
+        if (f2 < 0 || f3 > 9)
+            return false;
+        frac = f2 * 10 + (int)f3;
+    }
+    if ((c | yy | mo | day | hh | mi | ss) < 0)
+        return false;
+    int y = c * 100 + yy;
+    if (y < 1 || mo < 1 || mo > 12 || day < 1 || (day > 28 && day > rel_days_in_month(y, mo)) ||
+        hh > 23 || mi > 59 || ss > 59)
+        return false;
+    *ms = rel_days_from_civil(y, mo, day) * REL_MS_PER_DAY +
+          ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + frac;
+    return true;
+}
+
 bool rel_datetime_parse(const char *s, size_t n, int64_t *ms)
 {
+    if (s && rel_datetime_parse_utc(s, n, ms))
+        return true;
     size_t i = 0;
     int64_t days;
     if (!s || !rel_parse_date(s, n, &i, &days))
@@ -170,50 +217,18 @@ bool rel_dateonly_valid(const char *s, size_t n)
     return s && n == 10 && rel_parse_date(s, n, &i, &days);
 }
 
-/* Writes v as exactly width digits (v >= 0 and small enough); returns the end. */
-static char *rel_put_digits(char *p, int64_t v, int width)
+/* "YYYY-MM-DD" and sep for day z since 1970-01-01; returns the end. Years
+ * outside 0000-9999 take a sign and at least 6 digits (JavaScript's expanded
+ * years) when js_years, else at least 4. */
+static char *rel_put_day(char *p, int64_t z, char sep, bool js_years)
 {
-    for (int k = width - 1; k >= 0; k--) {
-        p[k] = (char)('0' + v % 10);
-        v /= 10;
-    }
-    return p + width;
-}
-
-/* The calendar fields of ms; ms always floors toward the earlier day. */
-typedef struct rel_civil {
-    int64_t year;
-    int month, day, hour, minute, second, milli;
-} rel_civil;
-
-static rel_civil rel_civil_from_ms(int64_t ms)
-{
-    int64_t days = ms / REL_MS_PER_DAY;
-    int64_t rem = ms % REL_MS_PER_DAY;
-    if (rem < 0) {
-        rem += REL_MS_PER_DAY;
-        days--;
-    }
-    rel_civil c;
-    rel_civil_from_days(days, &c.year, &c.month, &c.day);
-    c.milli = (int)(rem % 1000);
-    rem /= 1000;
-    c.second = (int)(rem % 60);
-    rem /= 60;
-    c.minute = (int)(rem % 60);
-    c.hour = (int)(rem / 60);
-    return c;
-}
-
-/* "YYYY-MM-DD?hh:mm:ss.mmm" with sep between date and time; returns the end. */
-static char *rel_put_civil(char *p, const rel_civil *c, char sep, bool js_years)
-{
-    int64_t y = c->year;
+    int64_t y;
+    int m, d;
+    rel_civil_from_days(z, &y, &m, &d);
     if (y >= 0 && y <= 9999) {
-        p = rel_put_digits(p, y, 4);
+        p = rel_put_2digits(p, (unsigned)(y / 100));
+        p = rel_put_2digits(p, (unsigned)(y % 100));
     } else {
-        /* JS writes a sign and 6 digits beyond 0000-9999; years beyond that (not
-         * valid JS dates) just take more digits. */
         uint64_t uy = y < 0 ? 0 - (uint64_t)y : (uint64_t)y;
         *p++ = y < 0 ? '-' : '+';
         int width = js_years ? 6 : 4;
@@ -227,34 +242,37 @@ static char *rel_put_civil(char *p, const rel_civil *c, char sep, bool js_years)
         p += width;
     }
     *p++ = '-';
-    p = rel_put_digits(p, c->month, 2);
+    p = rel_put_2digits(p, (unsigned)m);
     *p++ = '-';
-    p = rel_put_digits(p, c->day, 2);
+    p = rel_put_2digits(p, (unsigned)d);
     *p++ = sep;
-    p = rel_put_digits(p, c->hour, 2);
-    *p++ = ':';
-    p = rel_put_digits(p, c->minute, 2);
-    *p++ = ':';
-    p = rel_put_digits(p, c->second, 2);
-    *p++ = '.';
-    return rel_put_digits(p, c->milli, 3);
+    return p;
+}
+
+size_t rel_datetime_iso_day(int64_t day, char out[REL_ISO_DAY_MAX])
+{
+    return (size_t)(rel_put_day(out, day, 'T', true) - out);
 }
 
 void rel_datetime_iso(int64_t ms, char out[32])
 {
-    rel_civil c = rel_civil_from_ms(ms);
-    char *p = rel_put_civil(out, &c, 'T', true);
-    *p++ = 'Z';
+    int64_t day;
+    int32_t tod;
+    rel_datetime_split(ms, &day, &tod);
+    char *p = rel_put_day(out, day, 'T', true);
+    p = rel_datetime_iso_time(p, tod);
     *p = '\0';
 }
 
 void rel_datetime_sqlite(int64_t ms, char out[40])
 {
-    rel_civil c = rel_civil_from_ms(ms);
-    char *p = rel_put_civil(out, &c, ' ', false);
+    int64_t day;
+    int32_t tod;
+    rel_datetime_split(ms, &day, &tod);
+    char *p = rel_put_day(out, day, ' ', false);
+    p = rel_datetime_iso_time(p, tod) - 1; /* the time without the Z */
     static const char tail[] = " +00:00";
-    for (size_t k = 0; k < sizeof tail; k++)
-        *p++ = tail[k];
+    memcpy(p, tail, sizeof tail);
 }
 
 int64_t rel_now_ms(void)

@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/digits.h"
+
+#define REL_MS_PER_DAY INT64_C(86400000)
+
 /* Parses the n bytes at s (no NUL needed) into *ms.  Accepts
  *   YYYY-MM-DD                                   midnight UTC
  *   YYYY-MM-DD{T| }hh:mm:ss[.f][offset]          f: 1 to 6 digits, truncated to ms
@@ -24,6 +28,48 @@ bool rel_datetime_parse(const char *s, size_t n, int64_t *ms);
  * "2026-01-02T03:04:05.678Z"; years outside 0000-9999 take the expanded form
  * "+010000-01-01T00:00:00.000Z" / "-000001-...". */
 void rel_datetime_iso(int64_t ms, char out[32]);
+
+/* Splits ms into whole days since 1970-01-01 (rounded down, so times before
+ * 1970 still count forward from their day's midnight) and the ms into that day. */
+static inline void rel_datetime_split(int64_t ms, int64_t *day, int32_t *ms_of_day)
+{
+    int64_t d = ms / REL_MS_PER_DAY, rem = ms % REL_MS_PER_DAY;
+    if (rem < 0) {
+        rem += REL_MS_PER_DAY;
+        d--;
+    }
+    *day = d;
+    *ms_of_day = (int32_t)rem;
+}
+
+/* Room for the longest rel_datetime_iso_day text: a day from an int64 ms
+ * reaches year 292278994, "+292278994-08-17T" (17 bytes). */
+#define REL_ISO_DAY_MAX 24
+
+/* The date part of rel_datetime_iso for a day of rel_datetime_split, with its
+ * 'T': "2026-01-02T" (expanded years as rel_datetime_iso). Not NUL-terminated;
+ * returns the length. The date part changes once a day, so a writer of many
+ * dates keeps it and formats only the time (rel_datetime_iso_time). */
+size_t rel_datetime_iso_day(int64_t day, char out[REL_ISO_DAY_MAX]);
+
+/* The time part of rel_datetime_iso for ms_of_day (0 to 86399999):
+ * "03:04:05.678Z", 13 bytes at p, no NUL; returns the end. */
+static inline char *rel_datetime_iso_time(char *p, int32_t ms_of_day)
+{
+    uint32_t t = (uint32_t)ms_of_day;
+    uint32_t secs = t / 1000, milli = t % 1000;
+    uint32_t hour = secs / 3600, rest = secs % 3600;
+    p = rel_put_2digits(p, hour);
+    *p++ = ':';
+    p = rel_put_2digits(p, rest / 60);
+    *p++ = ':';
+    p = rel_put_2digits(p, rest % 60);
+    *p++ = '.';
+    *p++ = (char)('0' + milli / 100);
+    p = rel_put_2digits(p, milli % 100);
+    *p++ = 'Z';
+    return p;
+}
 
 /* Writes ms the way Sequelize stores DATE in SQLite: "2026-01-02 03:04:05.678 +00:00". */
 void rel_datetime_sqlite(int64_t ms, char out[40]);

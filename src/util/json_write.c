@@ -1,6 +1,8 @@
 /* JSON.stringify-exact scalars: see json_write.h. */
 #include "util/json_write.h"
 
+#include "util/digits.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -74,6 +76,26 @@ static const char *rel_json_escape(unsigned char c, char tmp[7])
     return tmp;
 }
 
+/* 1 for the bytes rel_json_word_special flags: below 0x20, '"', '\\', 0x80 up. */
+static const unsigned char rel_json_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20: '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50: '\\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x80 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 bool rel_json_string(rel_buf *b, const char *s, size_t n)
 {
     static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
@@ -87,11 +109,11 @@ bool rel_json_string(rel_buf *b, const char *s, size_t n)
         rel_buf_reserve(b, n + 2);
     rel_buf_putc(b, '"');
     while (i < n) {
-        unsigned char c = u[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        while (i < n && !rel_json_special[u[i]])
             i++;
-            continue;
-        }
+        if (i == n)
+            break;
+        unsigned char c = u[i];
         if (c >= 0x80) {
             bool ok;
             size_t len = rel_utf8_seq(u + i, n - i, &ok);
@@ -120,17 +142,12 @@ bool rel_json_string(rel_buf *b, const char *s, size_t n)
 
 bool rel_json_int(rel_buf *b, int64_t v)
 {
-    char tmp[24];
-    char *p = tmp + sizeof tmp;
-    /* Negate in unsigned so INT64_MIN works. */
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--p = '-';
-    return rel_buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+    if (!rel_buf_reserve(b, REL_INT_TEXT_MAX))
+        return false;
+    char *end = rel_put_int(b->data + b->len, v);
+    b->len = (size_t)(end - b->data);
+    *end = '\0';
+    return true;
 }
 
 /* ---- doubles ---------------------------------------------------------------- */

@@ -5,7 +5,9 @@
  * attributes (insert, update when different, never a duplicate), the seeds'
  * Costume.belongsToMany(Actor) on `name` and `wardrobe`; the statement count
  * not growing with the rows; atomicity under failures in the middle; an
- * add without junction values as one read and one upsert, beside a set. */
+ * add without junction values as one upsert (a read after it only when it
+ * linked nothing), re-adding leaving links untouched, new, linked and
+ * missing targets in one add, and beside a set. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -133,10 +135,12 @@ static void default_names_both_sides(void **state)
                             id_of(ann), 0),
                      2);
 
-    /* Re-adding what is linked writes nothing. */
-    size_t writes = f->ninsert + f->nupdate + f->ndelete;
+    /* Re-adding what is linked writes nothing: its INSERT finds every link
+       there and adds no row (readd_leaves_links_untouched checks the rows). */
+    size_t writes = f->nupdate + f->ndelete;
     OK(rel_assoc_add(f->db, ann, "Tasks", t, 2, NULL, &E));
-    assert_int_equal(f->ninsert + f->nupdate + f->ndelete, writes);
+    assert_int_equal(f->nupdate + f->ndelete, writes);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 2);
 
     /* getTasks: each row carries its junction row under the junction's name. */
     rel_result *res = NULL;
@@ -672,8 +676,9 @@ static void failure_in_the_middle_leaves_no_trace(void **state)
 /* ------------------------------------------------- add without junction values */
 
 /* To a junction unique over its two keys, an add without junction values
- * is one read and at most one INSERT (an upsert): no transaction of its own,
- * no lock, on the generated junction and on a through model with its own id. */
+ * is one INSERT ... SELECT (an upsert), with no transaction of its own and no
+ * lock, on the generated junction and on a through model with its own id; a
+ * read follows only when that INSERT linked nothing. */
 static void add_without_values_is_one_write(void **state)
 {
     fixture *f = *state;
@@ -685,19 +690,28 @@ static void add_without_values_is_one_write(void **state)
 
     size_t stmt = f->nstmt, ins = f->ninsert, tx = f->ntx;
     OK(rel_assoc_add(f->db, ann, "Tasks", t, 1, NULL, &E));
-    assert_int_equal(f->nstmt - stmt, 2); /* SELECT, INSERT */
+    assert_int_equal(f->nstmt - stmt, 1); /* INSERT ... SELECT */
     assert_int_equal(f->ninsert - ins, 1);
     assert_int_equal(f->ntx - tx, 0);
 
-    /* Linked already: the read alone. */
+    /* By key, as addTask(id): the same single statement. */
+    rel_value k2 = rel_int(id_of(t[2]));
     stmt = f->nstmt;
-    OK(rel_assoc_add(f->db, ann, "Tasks", t, 1, NULL, &E));
+    OK(rel_assoc_add_keys(f->db, ann, "Tasks", &k2, 1, NULL, &E));
     assert_int_equal(f->nstmt - stmt, 1);
+    OK(rel_assoc_remove_keys(f->db, ann, "Tasks", &k2, 1, &E));
 
-    /* An existing link and a new one: one INSERT, of the new one only. */
+    /* Linked already: the INSERT links nothing, then a read tells that the
+     * target is there (not missing). */
+    stmt = f->nstmt, ins = f->ninsert;
+    OK(rel_assoc_add(f->db, ann, "Tasks", t, 1, NULL, &E));
+    assert_int_equal(f->nstmt - stmt, 2);
+    assert_int_equal(f->ninsert - ins, 1);
+
+    /* An existing link and a new one: the one INSERT, of the new one only. */
     stmt = f->nstmt, ins = f->ninsert, tx = f->ntx;
     OK(rel_assoc_add(f->db, ann, "Tasks", t, 2, NULL, &E));
-    assert_int_equal(f->nstmt - stmt, 2);
+    assert_int_equal(f->nstmt - stmt, 1);
     assert_int_equal(f->ninsert - ins, 1);
     assert_int_equal(f->ntx - tx, 0);
     assert_int_equal(countf(f, "SELECT count(*) FROM \"EmployeeTasks\" WHERE \"EmployeeId\" = %lld"
@@ -760,18 +774,24 @@ static void add_without_values_own_id_junction(void **state)
     OK(rel_assoc_add(db, ann, "Clubs", c, 1, NULL, &E));
     size_t stmt = f->nstmt, tx = f->ntx;
     OK(rel_assoc_add(db, ann, "Clubs", c, 2, NULL, &E));
-    assert_int_equal(f->nstmt - stmt, 2);
+    assert_int_equal(f->nstmt - stmt, 1);
     assert_int_equal(f->ntx - tx, 0);
     assert_int_equal(test_sql_int(url, "SELECT count(*) FROM \"Members\""), 2);
     assert_int_equal(test_sql_int(url, "SELECT max(\"id\") FROM \"Members\""), 2);
+    /* Re-adding spends no id either: the next link gets 3. */
+    OK(rel_assoc_add(db, ann, "Clubs", c, 2, NULL, &E));
+    OK(rel_assoc_add(db, ann, "Clubs", c + 1, 1, NULL, &E));
+    rel_record *z = test_saved_row(db, club, "name", "z");
+    OK(rel_assoc_add(db, ann, "Clubs", &z, 1, NULL, &E));
+    assert_int_equal(test_sql_int(url, "SELECT max(\"id\") FROM \"Members\""), 3);
 
     rel_record *tag = test_saved_row(db, rel_schema_model(s, "Tag"), "name", "t");
     tx = f->ntx;
     OK(rel_assoc_add(db, ann, "Tags", &tag, 1, NULL, &E));
     assert_int_equal(f->ntx - tx, 2); /* BEGIN, COMMIT */
 
-    rel_record *all[] = {ann, c[0], c[1], tag};
-    test_free_records(all, 4);
+    rel_record *all[] = {ann, c[0], c[1], tag, z};
+    test_free_records(all, 5);
     rel_close(db);
     rel_schema_free(s);
 }
@@ -798,6 +818,114 @@ static void add_without_values_missing_target(void **state)
     assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 1);
     rel_record_free(t);
     rel_record_free(ann);
+}
+
+/* Dates the links of ann back to 2000, so that a rewrite would show. */
+static void age_links(fixture *f)
+{
+    assert_int_equal(test_sql_exec(f->url, test_is_postgres()
+                                               ? "UPDATE \"EmployeeTasks\" SET \"createdAt\" = "
+                                                 "'2000-01-01 00:00:00+00', \"updatedAt\" = "
+                                                 "'2000-01-01 00:00:00+00'"
+                                               : "UPDATE \"EmployeeTasks\" SET \"createdAt\" = "
+                                                 "'2000-01-01 00:00:00.000 +00:00', "
+                                                 "\"updatedAt\" = '2000-01-01 00:00:00.000 "
+                                                 "+00:00'"),
+                     0);
+}
+
+static long long old_links(fixture *f)
+{
+    return test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\" WHERE \"createdAt\" <"
+                                " '2001-01-01' AND \"updatedAt\" < '2001-01-01'");
+}
+
+/* Re-adding a link, alone or with others, leaves its row as it was. */
+static void readd_leaves_links_untouched(void **state)
+{
+    fixture *f = *state;
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
+    rel_record *t[2];
+    t[0] = test_saved_row(f->db, f->task, "title", "a");
+    t[1] = test_saved_row(f->db, f->task, "title", "b");
+    OK(rel_assoc_add(f->db, ann, "Tasks", t, 1, NULL, &E));
+    age_links(f);
+    assert_int_equal(old_links(f), 1);
+
+    size_t upd = f->nupdate, del = f->ndelete;
+    OK(rel_assoc_add(f->db, ann, "Tasks", t, 1, NULL, &E));
+    rel_value k0 = rel_int(id_of(t[0]));
+    OK(rel_assoc_add_keys(f->db, ann, "Tasks", &k0, 1, NULL, &E));
+    assert_int_equal(old_links(f), 1);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 1);
+
+    /* With a new one (given twice): the new link has today's time. */
+    rel_value keys[3] = {rel_int(id_of(t[1])), k0, rel_int(id_of(t[1]))};
+    OK(rel_assoc_add_keys(f->db, ann, "Tasks", keys, 3, NULL, &E));
+    assert_int_equal(old_links(f), 1);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 2);
+    assert_int_equal(countf(f, "SELECT count(*) FROM \"EmployeeTasks\" WHERE \"TaskId\" = %lld"
+                               " AND \"createdAt\" > '2001-01-01' AND \"updatedAt\" > "
+                               "'2001-01-01' AND \"EmployeeId\" = %lld",
+                            id_of(t[1]), id_of(ann)),
+                     1);
+    assert_int_equal(f->nupdate, upd);
+    assert_int_equal(f->ndelete, del);
+    test_free_records(t, 2);
+    rel_record_free(ann);
+}
+
+/* New, linked and missing targets in one add: refused as a whole, naming the
+ * missing one; a missing target alone, and a target without the key the
+ * junction holds (Actor's wardrobe), likewise. */
+static void add_new_linked_and_missing(void **state)
+{
+    fixture *f = *state;
+    rel_record *ann = test_saved_row(f->db, f->emp, "name", "Ann");
+    rel_record *t[2];
+    t[0] = test_saved_row(f->db, f->task, "title", "a");
+    t[1] = test_saved_row(f->db, f->task, "title", "b");
+    OK(rel_assoc_add(f->db, ann, "Tasks", t, 1, NULL, &E));
+    age_links(f);
+
+    rel_error err;
+    rel_value keys[3] = {rel_int(id_of(t[1])), rel_int(id_of(t[0])), rel_int(999999)};
+    assert_int_equal(rel_assoc_add_keys(f->db, ann, "Tasks", keys, 3, NULL, &err),
+                     REL_NOT_FOUND);
+    if (strcmp(err.message, "Tasks: Task with id 999999 not found") != 0)
+        fail_msg("message: %s", err.message);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 1);
+    assert_int_equal(old_links(f), 1);
+
+    assert_int_equal(rel_assoc_add_keys(f->db, ann, "Tasks", keys + 2, 1, NULL, &err),
+                     REL_NOT_FOUND);
+    if (strcmp(err.message, "Tasks: Task with id 999999 not found") != 0)
+        fail_msg("message: %s", err.message);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 1);
+
+    /* The same without the missing one: linked. */
+    OK(rel_assoc_add_keys(f->db, ann, "Tasks", keys, 2, NULL, &E));
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"EmployeeTasks\""), 2);
+    assert_int_equal(old_links(f), 1);
+
+    rel_record *wa = make_actor(f, "Wa", "w-wa");
+    rel_record *cy = make_actor(f, "Cy", NULL);
+    rel_record *cape = test_saved_row(f->db, f->costume, "name", "cape");
+    rel_value ids[2] = {rel_int(id_of(wa)), rel_int(id_of(cy))};
+    assert_int_equal(rel_assoc_add_keys(f->db, cape, "Actors", ids, 2, NULL, &err),
+                     REL_INVALID);
+    assert_non_null(strstr(err.message, "has no wardrobe to link by"));
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"actor_costumes\""), 0);
+    assert_int_equal(rel_assoc_add(f->db, cape, "Actors", (rel_record *[]){wa, cy}, 2, NULL,
+                                   &err),
+                     REL_INVALID);
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"actor_costumes\""), 0);
+    OK(rel_assoc_add_keys(f->db, cape, "Actors", ids, 1, NULL, &E));
+    assert_int_equal(test_sql_int(f->url, "SELECT count(*) FROM \"actor_costumes\" WHERE "
+                                          "\"ActorWardrobe\" = 'w-wa'"),
+                     1);
+    rel_record *all[] = {ann, t[0], t[1], wa, cy, cape};
+    test_free_records(all, 6);
 }
 
 static void add_without_values_rolled_back_with_caller(void **state)
@@ -889,6 +1017,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_without_values_is_one_write, setup, teardown),
         cmocka_unit_test_setup_teardown(add_without_values_own_id_junction, setup, teardown),
         cmocka_unit_test_setup_teardown(add_without_values_missing_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(readd_leaves_links_untouched, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_new_linked_and_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(add_without_values_rolled_back_with_caller, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(set_beside_lock_free_add, setup, teardown),

@@ -245,6 +245,42 @@ static void test_oom(void **state)
     }
 }
 
+/* Packed allocations take only the alignment asked for, interleave with
+ * ordinary ones (which stay aligned for anything), and never overlap. */
+static void test_packed(void **state)
+{
+    (void)state;
+    rel_arena *a = rel_arena_new(256);
+    assert_non_null(a);
+    assert_null(rel_arena_alloc_packed(a, 8, 0));
+    assert_null(rel_arena_alloc_packed(a, 8, 3));
+    assert_null(rel_arena_alloc_packed(a, 8, 2 * _Alignof(max_align_t)));
+    for (size_t i = 0; i < 5000; i++) {
+        size_t align = (size_t)1 << (i % 4), n = 1 + i % 37;
+        char *p = i % 5 == 4 ? rel_arena_alloc(a, n) : rel_arena_alloc_packed(a, n, align);
+        assert_non_null(p);
+        if (i % 5 == 4)
+            assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+        else
+            assert_int_equal((uintptr_t)p % align, 0);
+        memset(p, (int)(i & 0xff), n);
+    }
+    rel_arena_free(a);
+
+    /* In one chunk, a packed request goes right after the previous one,
+     * padded only to its own alignment. */
+    a = rel_arena_new(4096);
+    assert_non_null(a);
+    char *x = rel_arena_alloc_packed(a, 5, 1);
+    char *y = rel_arena_alloc_packed(a, 3, 1);
+    char *z = rel_arena_alloc_packed(a, 8, 8);
+    char *w = rel_arena_alloc_packed(a, 4, 4);
+    assert_ptr_equal(y, x + 5);
+    assert_ptr_equal(z, x + 8);
+    assert_ptr_equal(w, z + 8);
+    rel_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_arena_calloc),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_oom),
+        cmocka_unit_test(test_packed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -157,9 +157,62 @@ static void test_sqlite_values(void **state)
     rel_datetime_sqlite(-1, out);
     assert_string_equal(out, "1969-12-31 23:59:59.999 +00:00");
     rel_datetime_sqlite(INT64_MIN, out);
-    assert_true(strlen(out) < 40);
+    assert_string_equal(out, "-292275055-05-16 16:47:04.192 +00:00");
     rel_datetime_sqlite(INT64_MAX, out);
-    assert_true(strlen(out) < 40);
+    assert_string_equal(out, "+292278994-08-17 07:12:55.807 +00:00");
+    /* Outside 0000-9999: a sign and at least 4 digits. */
+    rel_datetime_sqlite(INT64_C(-62198755200001), out);
+    assert_string_equal(out, "-0002-12-31 23:59:59.999 +00:00");
+    rel_datetime_sqlite(INT64_C(-62167219200001), out);
+    assert_string_equal(out, "-0001-12-31 23:59:59.999 +00:00");
+    rel_datetime_sqlite(INT64_C(253402300800000), out);
+    assert_string_equal(out, "+10000-01-01 00:00:00.000 +00:00");
+    rel_datetime_sqlite(INT64_C(-8640000000000000), out);
+    assert_string_equal(out, "-271821-04-20 00:00:00.000 +00:00");
+}
+
+/* rel_datetime_iso_day and rel_datetime_iso_time, on rel_datetime_split's
+ * pieces, put together give rel_datetime_iso. */
+static void check_pieces(int64_t ms)
+{
+    int64_t day;
+    int32_t tod;
+    rel_datetime_split(ms, &day, &tod);
+    assert_true(tod >= 0 && tod < 86400000);
+    /* day * 86400000 + tod == ms, in unsigned arithmetic (it can overflow
+     * int64 at the very ends). */
+    assert_true((uint64_t)day * UINT64_C(86400000) + (uint64_t)tod == (uint64_t)ms);
+    char want[32], got[REL_ISO_DAY_MAX + 16];
+    rel_datetime_iso(ms, want);
+    size_t n = rel_datetime_iso_day(day, got);
+    assert_true(n <= 17);
+    assert_ptr_equal(rel_datetime_iso_time(got + n, tod), got + n + 13);
+    got[n + 13] = '\0';
+    assert_string_equal(got, want);
+}
+
+static void test_iso_pieces(void **state)
+{
+    (void)state;
+    static const int64_t edge[] = {
+        0, -1, 1, INT64_C(-86400000), INT64_C(-86400001), INT64_C(86399999), INT64_C(86400000),
+        INT64_MIN, INT64_MIN + 1, INT64_MAX, INT64_MAX - 1, INT64_C(-62198755200001),
+        INT64_C(253402300799999), INT64_C(253402300800000), INT64_C(8640000000000000),
+        INT64_C(-8640000000000000), T,
+    };
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        check_pieces(edge[i]);
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+        check_pieces((int64_t)x);
+        check_pieces((int64_t)(x % UINT64_C(600000000000000)) - INT64_C(300000000000000));
+    }
+    int64_t day;
+    int32_t tod;
+    rel_datetime_split(-1, &day, &tod);
+    assert_int_equal(day, -1);
+    assert_int_equal(tod, 86399999);
 }
 
 /* Every day from 0001-01-01 to 9999-12-31: both forms read back to the same instant,
@@ -194,6 +247,33 @@ static void test_every_day_round_trip(void **state)
         prev_y = y, prev_m = m, prev_d = d;
     }
     assert_int_equal(prev_y, 9999);
+}
+
+/* The fixed shapes the engines return are read by a fast path: it must agree
+ * with the general parser and refuse what the general parser refuses. */
+static void test_fixed_shapes(void **state)
+{
+    (void)state;
+    expect_parse("2024-02-29 23:59:59.999 +00:00", INT64_C(1709251199999));
+    expect_parse("2024-02-29 23:59:59.999+00", INT64_C(1709251199999));
+    expect_parse("2024-02-29 23:59:59+00", INT64_C(1709251199000));
+    expect_parse("0001-01-01 00:00:00.000 +00:00", INT64_C(-62135596800000));
+    expect_parse("9999-12-31 23:59:59.999+00", INT64_C(253402300799999));
+    expect_reject("2023-02-29 00:00:00.000 +00:00");
+    expect_reject("2024-13-01 00:00:00.000 +00:00");
+    expect_reject("2024-00-01 00:00:00.000+00");
+    expect_reject("2024-01-00 00:00:00+00");
+    expect_reject("0000-01-01 00:00:00.000 +00:00");
+    expect_reject("2024-01-01 24:00:00.000 +00:00");
+    expect_reject("2024-01-01 23:60:00.000+00");
+    expect_reject("2024-01-01 23:59:60+00");
+    expect_reject("2024-01-01 23:59:5x.000 +00:00");
+    expect_reject("2024-01-01 23:59:59.0x0 +00:00");
+    expect_reject("2024-0a-01 00:00:00.000+00");
+    expect_reject("2024/01/01 00:00:00.000 +00:00");
+    /* Same lengths, other offsets: the general parser applies them. */
+    expect_parse("2024-01-01 01:00:00.000 +01:00", INT64_C(1704067200000));
+    expect_parse("2024-01-01 01:00:00.000+01", INT64_C(1704067200000));
 }
 
 /* gmtime_r as an independent oracle across leap years, 1970 and before. */
@@ -303,7 +383,9 @@ int main(void)
         cmocka_unit_test(test_parse_rejects),
         cmocka_unit_test(test_iso_values),
         cmocka_unit_test(test_sqlite_values),
+        cmocka_unit_test(test_iso_pieces),
         cmocka_unit_test(test_every_day_round_trip),
+        cmocka_unit_test(test_fixed_shapes),
         cmocka_unit_test(test_against_gmtime),
         cmocka_unit_test(test_boundaries),
         cmocka_unit_test(test_dateonly),

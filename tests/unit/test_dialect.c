@@ -1,6 +1,7 @@
 /* Unit tests for the dialects' SQL text and value conversions (src/sql/sqlite.c,
  * src/sql/postgres.c, src/sql/dialect.c), the statement builder (src/sql/sql.c)
- * and connection URLs (src/db/url.c). No database is needed. */
+ * with a remembered text (src/db/sql_memo.c) and connection URLs (src/db/url.c).
+ * No database is needed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/sql_memo.h"
 #include "db/url.h"
 #include "sql/dialect.h"
 #include "sql/sql.h"
@@ -213,6 +215,9 @@ static void array_params(void **state)
     rel_value ints[] = {rel_int(1), rel_int(-2), rel_int(INT64_MAX)};
     assert_string_equal(array_text(SQ, ints, 3, REL_INTEGER), "[1,-2,9223372036854775807]");
     assert_string_equal(array_text(PG, ints, 3, REL_BIGINT), "{1,-2,9223372036854775807}");
+    rel_value edges[] = {rel_int(INT64_MIN), rel_int(0), rel_int(-10), rel_int(10)};
+    assert_string_equal(array_text(PG, edges, 4, REL_BIGINT),
+                        "{-9223372036854775808,0,-10,10}");
     assert_string_equal(array_text(SQ, ints, 0, REL_INTEGER), "[]");
     assert_string_equal(array_text(PG, ints, 0, REL_INTEGER), "{}");
 
@@ -339,9 +344,80 @@ static void builder_many_params(void **state)
     assert_int_equal(q.n, 100);
     assert_string_equal(q.params[0].s, "2026-01-02T03:04:05.678Z");
     assert_string_equal(q.params[99].s, "2026-01-02T03:04:05.777Z");
+    assert_non_null(strstr(rel_sql_text(&q), "$1,$2,"));
+    assert_non_null(strstr(rel_sql_text(&q), ",$9,$10,"));
     assert_non_null(strstr(rel_sql_text(&q), ",$100"));
     rel_sql_free(&q);
     rel_sql_free(NULL);
+}
+
+/* The statement of builder_fixed_text: every writer that honours a fixed text. */
+static void build_some(rel_sql *q, int64_t id, const rel_value *ids, size_t n)
+{
+    rel_sql_raw(q, "SELECT ");
+    rel_sql_column(q, "t", "a");
+    rel_sql_raw(q, " FROM ");
+    rel_sql_ident(q, "t");
+    rel_sql_raw(q, " WHERE ");
+    rel_sql_column(q, "t", "id");
+    rel_sql_raw(q, " = ");
+    rel_sql_param(q, REL_INTEGER, rel_int(id));
+    rel_sql_raw(q, " AND ");
+    rel_sql_column(q, "t", "id");
+    rel_sql_in_values(q, REL_INTEGER, ids, n);
+    rel_sql_raw(q, " ORDER BY ");
+    rel_sql_array_position(q, REL_INTEGER, ids, n, "t", "id");
+}
+
+/* A text remembered by the connection: the same calls then bind the
+ * parameters only, and the statement's text is the remembered one. */
+static void builder_fixed_text(void **state)
+{
+    (void)state;
+    rel_db db = {0};
+    static const char site = 0, other = 0;
+    const char *want = "SELECT \"t\".\"a\" FROM \"t\" WHERE \"t\".\"id\" = $1 AND \"t\".\"id\""
+                       " = ANY($2::integer[]) ORDER BY array_position($3::integer[], "
+                       "\"t\".\"id\")";
+    rel_value ids[] = {rel_int(7), rel_int(8)};
+    rel_sql q;
+    rel_sql_init(&q, PG);
+    build_some(&q, 5, ids, 1);
+    assert_string_equal(rel_sql_text(&q), want);
+    assert_null(rel_sql_memo_get(&db, &db, &site, 1));
+    assert_true(rel_sql_memo_put(&db, &db, &site, 1, rel_sql_text(&q)));
+    rel_sql_reset(&q);
+
+    const char *text = rel_sql_memo_get(&db, &db, &site, 1);
+    assert_non_null(text);
+    assert_string_equal(text, want);
+    assert_null(rel_sql_memo_get(&db, &db, &site, 0));
+    assert_null(rel_sql_memo_get(&db, &db, &other, 1));
+    assert_null(rel_sql_memo_get(&db, &site, &site, 1));
+    rel_sql_use_text(&q, text);
+    build_some(&q, 6, ids, 2);
+    assert_ptr_equal(rel_sql_text(&q), text);
+    assert_int_equal(q.text.len, 0);
+    assert_int_equal(q.n, 3);
+    assert_int_equal(q.params[0].i, 6);
+    assert_string_equal(q.params[1].s, "{7,8}");
+    assert_string_equal(q.params[2].s, "{7,8}");
+    /* A reset forgets the fixed text. */
+    rel_sql_reset(&q);
+    build_some(&q, 5, ids, 1);
+    assert_string_equal(rel_sql_text(&q), want);
+    assert_ptr_not_equal(rel_sql_text(&q), text);
+    rel_sql_free(&q);
+
+    for (unsigned v = 0; v < 300; v++) /* chains in one bucket and across */
+        assert_true(rel_sql_memo_put(&db, &db, &other, v, v % 2 ? "odd" : "even"));
+    assert_string_equal(rel_sql_memo_get(&db, &db, &other, 299), "odd");
+    assert_string_equal(rel_sql_memo_get(&db, &db, &other, 0), "even");
+    assert_string_equal(rel_sql_memo_get(&db, &db, &site, 1), want);
+    rel_sql_memo_free(&db);
+    assert_null(db.memo);
+    assert_null(rel_sql_memo_get(&db, &db, &site, 1));
+    rel_sql_memo_free(&db);
 }
 
 static void builder_blob_in_sqlite(void **state)
@@ -480,6 +556,7 @@ int main(void)
         cmocka_unit_test(in_arrays),
         cmocka_unit_test(builder),
         cmocka_unit_test(builder_many_params),
+        cmocka_unit_test(builder_fixed_text),
         cmocka_unit_test(builder_blob_in_sqlite),
         cmocka_unit_test(url_engines),
         cmocka_unit_test(url_pg_parse),

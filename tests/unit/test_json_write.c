@@ -1174,6 +1174,70 @@ static void test_string_long(void **state)
     free(s);
 }
 
+/* A special byte (one that needs an escape, or starts UTF-8) at every place of
+ * strings of every length up to 40: rel_json_copy_plain says so, and copies
+ * plain strings exactly, writing nothing past them; rel_json_string escapes
+ * it where it is. */
+static void test_plain_and_special(void **state)
+{
+    (void)state;
+    char s[48], out[64], want[64];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t i = 0; i < n; i++)
+            s[i] = (char)('a' + i % 26);
+        memset(out, '#', sizeof out);
+        assert_true(rel_json_copy_plain(out, s, n));
+        assert_memory_equal(out, s, n);
+        for (size_t k = n; k < sizeof out; k++)
+            assert_int_equal(out[k], '#');
+        for (size_t at = 0; at < n; at++) {
+            for (unsigned c = 0; c < 256; c++) {
+                bool special = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+                s[at] = (char)c;
+                memset(out, '#', sizeof out);
+                bool plain = rel_json_copy_plain(out, s, n);
+                if (plain != !special)
+                    fail_msg("byte 0x%02x at %zu of %zu: plain %d", c, at, n, plain);
+                if (plain)
+                    assert_memory_equal(out, s, n);
+                for (size_t k = n; k < sizeof out; k++)
+                    assert_int_equal(out[k], '#');
+                if (c >= 0x80)
+                    continue; /* UTF-8: the generated table covers it */
+                rel_buf b = { 0 };
+                assert_true(rel_json_string(&b, s, n));
+                size_t w = 0;
+                want[w++] = '"';
+                memcpy(want + w, s, at);
+                w += at;
+                if (c == '"' || c == '\\') {
+                    want[w++] = '\\';
+                    want[w++] = (char)c;
+                } else if (c < 0x20) {
+                    const char *short_form = c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                                           : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                                           : c == '\t' ? "\\t" : NULL;
+                    if (short_form) {
+                        memcpy(want + w, short_form, 2);
+                        w += 2;
+                    } else {
+                        w += (size_t)snprintf(want + w, 7, "\\u%04x", c);
+                    }
+                } else {
+                    want[w++] = (char)c;
+                }
+                memcpy(want + w, s + at + 1, n - at - 1);
+                w += n - at - 1;
+                want[w++] = '"';
+                if (b.len != w || memcmp(b.data, want, w) != 0)
+                    fail_msg("byte 0x%02x at %zu of %zu: got %s", c, at, n, b.data);
+                rel_buf_free(&b);
+            }
+            s[at] = (char)('a' + at % 26);
+        }
+    }
+}
+
 static void check_int(int64_t v, const char *expect)
 {
     rel_buf b = { 0 };
@@ -1238,6 +1302,7 @@ int main(void)
         cmocka_unit_test(test_string_table),
         cmocka_unit_test(test_string_basic),
         cmocka_unit_test(test_string_long),
+        cmocka_unit_test(test_plain_and_special),
         cmocka_unit_test(test_int),
         cmocka_unit_test(test_oom_sticky),
         cmocka_unit_test(test_double_bulk),
