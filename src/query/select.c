@@ -127,27 +127,44 @@ void rel_select_limit(rel_sql *q, int64_t limit, int64_t offset)
     }
 }
 
+static rel_status read_failed(const rel_model *m, int i, rel_status s, rel_error *err)
+{
+    const rel_attr_def *a = &m->attrs[i];
+    if (s == REL_NOMEM)
+        return rel_err_nomem(err);
+    return rel_err(err, s, "%s.%s: the database holds a value that is not a valid %s "
+                           "(column \"%s\" of \"%s\")",
+                   m->name, a->a.name,
+                   a->a.type == REL_BOOLEAN ? "BOOLEAN"
+                   : a->a.type == REL_DATE  ? "DATE"
+                                            : "value of its type",
+                   a->a.field, m->table);
+}
+
+/* Columns are read a run at a time: one call into the driver per run. */
+#define READ_RUN 16
+
 rel_status rel_select_read_row(rel_stmt *st, int first, rel_record *rec, const rel_colset *cols,
                                rel_error *err)
 {
     const rel_model *m = rec->model;
-    for (size_t k = 0; k < cols->n; k++) {
-        int i = cols->idx[k];
-        const rel_attr_def *a = &m->attrs[i];
-        rel_value v;
-        rel_status s = rel_stmt_col(st, first + (int)k, a->a.type, &v);
-        if (s == REL_NOMEM)
-            return rel_err_nomem(err);
+    const rel_attr_def *attrs = m->attrs;
+    rel_slot *slots = rel_record_slots(rec);
+    unsigned char *flags = rel_record_flags(rec);
+    rel_type types[READ_RUN];
+    rel_value vals[READ_RUN];
+    for (size_t k0 = 0; k0 < cols->n; k0 += READ_RUN) {
+        const int *idx = cols->idx + k0;
+        size_t n = cols->n - k0 < READ_RUN ? cols->n - k0 : READ_RUN;
+        for (size_t k = 0; k < n; k++)
+            types[k] = attrs[idx[k]].a.type;
+        size_t bad;
+        rel_status s = rel_stmt_cols(st, first + (int)k0, n, types, vals, &bad);
         if (s != REL_OK)
-            return rel_err(err, s, "%s.%s: the database holds a value that is not a valid %s "
-                                   "(column \"%s\" of \"%s\")",
-                           m->name, a->a.name,
-                           a->a.type == REL_BOOLEAN ? "BOOLEAN"
-                           : a->a.type == REL_DATE  ? "DATE"
-                                                    : "value of its type",
-                           a->a.field, m->table);
-        if (rel_record_put_read(rec, i, v) != REL_OK)
-            return rel_err_nomem(err);
+            return read_failed(m, idx[bad], s, err);
+        for (size_t k = 0; k < n; k++)
+            if (rel_record_put_read_at(rec, slots, flags, idx[k], &vals[k]) != REL_OK)
+                return rel_err_nomem(err);
     }
     rec->stored = true;
     if (!cols->all) {
