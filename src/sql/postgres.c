@@ -49,6 +49,7 @@ typedef struct pg_stmt {
     int row, nrows, ncols;
     int64_t changes;
     rel_arena *row_mem; /* bytea decoded for the current row */
+    rel_day_memo day[8]; /* per column (modulo 8): the day of its last date */
 } pg_stmt;
 
 #define PG_CONN(c) ((pg_conn *)(void *)(c))
@@ -734,7 +735,7 @@ static rel_status pg_columns(rel_dstmt *ds, int first, size_t n, const rel_type 
                 continue;
             }
         } else if (type == REL_DATE) {
-            if (rel_datetime_parse(t, strlen(t), &o->i)) {
+            if (rel_datetime_parse_memo(t, strlen(t), &o->i, &s->day[col & 7])) {
                 o->kind = REL_V_INT;
                 continue;
             }

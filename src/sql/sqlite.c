@@ -27,6 +27,7 @@ typedef struct sq_stmt {
     bool done;
     sqlite3_int64 total_before;
     int64_t changes;
+    rel_day_memo day[8]; /* per column (modulo 8): the day of its last date */
 } sq_stmt;
 
 #define SQ_CONN(c) ((sq_conn *)(void *)(c))
@@ -644,7 +645,8 @@ static rel_status sq_columns(rel_dstmt *ds, int first, size_t n, const rel_type 
         if (t == SQLITE_TEXT) {
             const char *txt = (const char *)sqlite3_value_text(v);
             if (txt && type == REL_DATE &&
-                rel_datetime_parse(txt, (size_t)sqlite3_value_bytes(v), &o->i)) {
+                rel_datetime_parse_memo(txt, (size_t)sqlite3_value_bytes(v), &o->i,
+                                        &SQ_STMT(ds)->day[col & 7])) {
                 o->kind = REL_V_INT;
                 continue;
             }
