@@ -123,15 +123,16 @@ static bool pg_parse_double(const char *t, double *out)
 static bool pg_parse_i64(const char *t, int64_t *out)
 {
     /* The server writes integers as -?digits: read those by hand (at most
-     * 18 digits cannot overflow), anything else as strtoll does. */
-    const char *p = t + (*t == '-');
+     * 18 digits cannot overflow; u may wrap past that, and is then not
+     * used), anything else as strtoll does. */
+    const char *p = t + (*t == '-'), *q = p;
     uint64_t u = 0;
-    int nd = 0;
-    while (*p >= '0' && *p <= '9' && nd < 19) {
-        u = u * 10 + (uint64_t)(*p++ - '0');
-        nd++;
+    unsigned c;
+    while ((c = (unsigned)(unsigned char)*q - '0') <= 9) {
+        u = u * 10 + c;
+        q++;
     }
-    if (!*p && nd > 0 && nd <= 18) {
+    if (!*q && q > p && q - p <= 18) {
         *out = *t == '-' ? -(int64_t)u : (int64_t)u;
         return true;
     }
