@@ -68,6 +68,14 @@ int rel_stmt_next(rel_stmt *s, rel_error *err);
 /* Column i of the current row as the canonical value of type. Borrowed
  * until the next rel_stmt_next / rel_stmt_done. */
 rel_status rel_stmt_col(rel_stmt *s, int i, rel_type type, rel_value *out);
+/* Columns first .. first+n-1 of the current row at once, column first+k as
+ * the canonical value of types[k] into out[k] (only the members of its kind
+ * set); on failure *failed is the k that could not be read (dialect.h). */
+static inline rel_status rel_stmt_cols(rel_stmt *s, int first, size_t n, const rel_type *types,
+                                       rel_value *out, size_t *failed)
+{
+    return s->db->dialect->columns(s->d, first, n, types, out, failed, &s->scratch);
+}
 int64_t rel_stmt_changes(rel_stmt *s);
 /* See the dialect's last_insert_id and consecutive_keys. */
 int64_t rel_stmt_last_insert_id(rel_stmt *s);

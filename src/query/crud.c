@@ -386,6 +386,7 @@ typedef struct bulk {
     rel_sql q;          /* text of the current shape; the batch's parameters */
     rel_stmt *st;       /* prepared for q's text, NULL before the first batch */
     int *cols, *ret;    /* the current shape: columns written, read back */
+    rel_type *ret_types;/* the types of ret's attributes */
     size_t ncols, nret, nrows;
     bool rowid_keys;    /* the shape reads only the key, as the last rowid */
     int *next_ret;      /* the next batch's read-back columns, being worked out */
@@ -426,7 +427,8 @@ static void bulk_text(bulk *b, const rel_model *m)
         }
         rel_sql_raw(&b->q, ")");
     }
-    rel_colset ret = {b->ret, b->rowid_keys ? 0 : b->nret, b->nret, false};
+    rel_colset ret = {.idx = b->ret, .types = b->ret_types,
+                      .n = b->rowid_keys ? 0 : b->nret, .nshow = b->nret};
     returning(&b->q, m, &ret);
 }
 
@@ -491,6 +493,8 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
         b->st = NULL;
         memcpy(b->cols, cols, ncols * sizeof *cols);
         memcpy(b->ret, b->next_ret, nret * sizeof *b->ret);
+        for (size_t k = 0; k < nret; k++)
+            b->ret_types[k] = m->attrs[b->ret[k]].a.type;
         b->ncols = ncols;
         b->nret = nret;
         b->nrows = n;
@@ -508,7 +512,7 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
         return s;
     if (b->rowid_keys)
         return read_rowid_keys(b->st, rows, n, m->pk, err);
-    rel_colset ret = {b->ret, b->nret, b->nret, false};
+    rel_colset ret = {.idx = b->ret, .types = b->ret_types, .n = b->nret, .nshow = b->nret};
     return read_returned(b->st, rows, n, &ret, b->pg, err);
 }
 
@@ -550,10 +554,11 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     int *cols = rel_arena_alloc(tmp, na * sizeof *cols);
     b.cols = rel_arena_alloc(tmp, na * sizeof *b.cols);
     b.ret = rel_arena_alloc(tmp, na * sizeof *b.ret);
+    b.ret_types = rel_arena_alloc(tmp, na * sizeof *b.ret_types);
     b.next_ret = rel_arena_alloc(tmp, na * sizeof *b.next_ret);
     b.differs = rel_arena_alloc(tmp, na * sizeof *b.differs);
     bool *auto_key = rel_arena_calloc(tmp, n, sizeof *auto_key);
-    if (!cols || !b.cols || !b.ret || !b.next_ret || !b.differs || !auto_key) {
+    if (!cols || !b.cols || !b.ret || !b.ret_types || !b.next_ret || !b.differs || !auto_key) {
         st = rel_err_nomem(err);
         goto out;
     }

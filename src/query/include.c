@@ -145,7 +145,7 @@ static rel_status prepare(rel_arena *arena, const rel_model *m, const rel_includ
         int pk = rel_include_parent_key(a);
         if (pk < 0 || rel_include_child_key(a) < 0)
             return key_missing(a, err);
-        if (cols && (st = rel_colset_add(arena, cols, pk, false, cols, err)) != REL_OK)
+        if (cols && (st = rel_colset_add(arena, m, cols, pk, false, cols, err)) != REL_OK)
             return st;
         if (incl[k].include) {
             st = prepare(arena, a->target, incl[k].include, NULL, err);
@@ -163,7 +163,7 @@ rel_status rel_include_prepare(rel_arena *arena, const rel_model *m, const rel_i
      * when the attributes leave it out; like Sequelize's toJSON, the JSON
      * then leaves it out too. */
     if (cols && !cols->all && m->pk >= 0) {
-        rel_status st = rel_colset_add(arena, cols, m->pk, false, cols, err);
+        rel_status st = rel_colset_add(arena, m, cols, m->pk, false, cols, err);
         if (st != REL_OK)
             return st;
     }
@@ -551,14 +551,14 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     rel_colset tcols, jcols = {0};
     st = rel_colset_names(arena, t, node->attributes, &tcols, err);
     if (st == REL_OK && !btm)
-        st = rel_colset_add(arena, &tcols, ckey, false, &tcols, err);
+        st = rel_colset_add(arena, t, &tcols, ckey, false, &tcols, err);
     if (st == REL_OK && node->include)
         st = prepare(arena, t, node->include, &tcols, err);
     if (st == REL_OK && btm) {
         /* NULL: every junction attribute; an empty list: none shown. */
         st = rel_colset_names(arena, j, node->through_attributes, &jcols, err);
         if (st == REL_OK)
-            st = rel_colset_add(arena, &jcols, ckey, false, &jcols, err);
+            st = rel_colset_add(arena, j, &jcols, ckey, false, &jcols, err);
     }
     if (st != REL_OK)
         goto done;
@@ -669,14 +669,23 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
             st = rel_select_read_row(stmt, (int)tcols.n, jr, &jcols, err);
         if (st != REL_OK)
             goto done;
-        rel_value kv = btm ? rel_record_at(jr, ckey) : rel_record_at(r, ckey);
         /* Rows come ordered by their key (the ORDER BY starts with it), so
-         * they arrive in runs, one per key, each handed out when it ends. */
-        if (run_key == SIZE_MAX || !rel_include_key_equal(kv, km.keys[run_key])) {
+         * they arrive in runs, one per key, each handed out when it ends.
+         * An integer key (the usual one) is compared in its slot. */
+        const rel_record *kr = btm ? jr : r;
+        bool same = false;
+        if (run_key != SIZE_MAX) {
+            const rel_value *cur = &km.keys[run_key];
+            if ((rel_record_flags(kr)[ckey] & REL_SLOT_KIND) == REL_V_INT)
+                same = cur->kind == REL_V_INT && rel_record_slots(kr)[ckey].i == cur->i;
+            else
+                same = rel_include_key_equal(rel_record_at(kr, ckey), *cur);
+        }
+        if (!same) {
             st = hand_out(arena, rows, slot_no, one, &km, run_key, &run, err);
             if (st != REL_OK)
                 goto done;
-            run_key = keymap_find(&km, kv);
+            run_key = keymap_find(&km, rel_record_at(kr, ckey));
         }
         if (run_key == SIZE_MAX)
             continue;

@@ -145,19 +145,23 @@ rel_status rel_record_apply_defaults(rel_record *r);
  * the record's arena. Marks it set (and changed when mark_changed). */
 rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed);
 /* rel_record_put(r, i, v, false) for a value read from the database, with
- * numbers and NULL stored in line (the hot path of loading rows). */
+ * numbers and NULL stored in line (the hot path of loading rows). slots and
+ * flags are r's (rel_record_slots, rel_record_flags), found once per row. */
+static inline rel_status rel_record_put_read_at(rel_record *r, rel_slot *slots,
+                                                unsigned char *flags, int i, const rel_value *v)
+{
+    switch (v->kind) {
+    case REL_V_NULL: slots[i].i = 0; break;
+    case REL_V_INT: slots[i].i = v->i; break;
+    case REL_V_DOUBLE: slots[i].d = v->d; break;
+    default: return rel_record_put(r, i, *v, false);
+    }
+    flags[i] = (unsigned char)((flags[i] & REL_SLOT_CHANGED) | (unsigned)v->kind | REL_SLOT_SET);
+    return REL_OK;
+}
 static inline rel_status rel_record_put_read(rel_record *r, int i, rel_value v)
 {
-    rel_slot *slot = &rel_record_slots(r)[i];
-    switch (v.kind) {
-    case REL_V_NULL: slot->i = 0; break;
-    case REL_V_INT: slot->i = v.i; break;
-    case REL_V_DOUBLE: slot->d = v.d; break;
-    default: return rel_record_put(r, i, v, false);
-    }
-    unsigned char *f = &rel_record_flags(r)[i];
-    *f = (unsigned char)((*f & REL_SLOT_CHANGED) | (unsigned)v.kind | REL_SLOT_SET);
-    return REL_OK;
+    return rel_record_put_read_at(r, rel_record_slots(r), rel_record_flags(r), i, &v);
 }
 /* Converts a value given by a caller or parsed from JSON to the canonical
  * value of the attribute's type (REL_INVALID with a message if it cannot). */

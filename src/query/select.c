@@ -10,6 +10,19 @@ bool rel_db_is_postgres(const rel_db *db)
     return db && db->dialect && strcmp(db->dialect->name, "postgres") == 0;
 }
 
+/* cols->types from cols->idx, in arena. */
+static rel_status colset_types(rel_arena *arena, const rel_model *m, rel_colset *cols,
+                               rel_error *err)
+{
+    rel_type *types = rel_arena_alloc(arena, (cols->n ? cols->n : 1) * sizeof *types);
+    if (!types)
+        return rel_err_nomem(err);
+    for (size_t k = 0; k < cols->n; k++)
+        types[k] = m->attrs[cols->idx[k]].a.type;
+    cols->types = types;
+    return REL_OK;
+}
+
 rel_status rel_colset_all(rel_arena *arena, const rel_model *m, rel_colset *out, rel_error *err)
 {
     int *idx = rel_arena_alloc(arena, (m->nattrs ? m->nattrs : 1) * sizeof *idx);
@@ -21,7 +34,7 @@ rel_status rel_colset_all(rel_arena *arena, const rel_model *m, rel_colset *out,
     out->n = m->nattrs;
     out->nshow = m->nattrs;
     out->all = true;
-    return REL_OK;
+    return colset_types(arena, m, out, err);
 }
 
 int rel_colset_find(const rel_colset *cols, int i)
@@ -55,11 +68,11 @@ rel_status rel_colset_names(rel_arena *arena, const rel_model *m, const char *co
             idx[out->n++] = i;
     }
     out->nshow = out->n;
-    return REL_OK;
+    return colset_types(arena, m, out, err);
 }
 
-rel_status rel_colset_add(rel_arena *arena, const rel_colset *cols, int i, bool shown_first,
-                          rel_colset *out, rel_error *err)
+rel_status rel_colset_add(rel_arena *arena, const rel_model *m, const rel_colset *cols, int i,
+                          bool shown_first, rel_colset *out, rel_error *err)
 {
     if (rel_colset_find(cols, i) >= 0) {
         *out = *cols;
@@ -78,7 +91,7 @@ rel_status rel_colset_add(rel_arena *arena, const rel_colset *cols, int i, bool 
     out->n = cols->n + 1;
     out->nshow = cols->nshow + (shown_first ? 1 : 0);
     out->all = false;
-    return REL_OK;
+    return colset_types(arena, m, out, err);
 }
 
 void rel_select_columns(rel_sql *q, const rel_model *m, const char *alias,
@@ -127,27 +140,39 @@ void rel_select_limit(rel_sql *q, int64_t limit, int64_t offset)
     }
 }
 
+static rel_status read_failed(const rel_model *m, int i, rel_status s, rel_error *err)
+{
+    const rel_attr_def *a = &m->attrs[i];
+    if (s == REL_NOMEM)
+        return rel_err_nomem(err);
+    return rel_err(err, s, "%s.%s: the database holds a value that is not a valid %s "
+                           "(column \"%s\" of \"%s\")",
+                   m->name, a->a.name,
+                   a->a.type == REL_BOOLEAN ? "BOOLEAN"
+                   : a->a.type == REL_DATE  ? "DATE"
+                                            : "value of its type",
+                   a->a.field, m->table);
+}
+
+/* Columns are read a run at a time: one call into the driver per run. */
+#define READ_RUN 16
+
 rel_status rel_select_read_row(rel_stmt *st, int first, rel_record *rec, const rel_colset *cols,
                                rel_error *err)
 {
-    const rel_model *m = rec->model;
-    for (size_t k = 0; k < cols->n; k++) {
-        int i = cols->idx[k];
-        const rel_attr_def *a = &m->attrs[i];
-        rel_value v;
-        rel_status s = rel_stmt_col(st, first + (int)k, a->a.type, &v);
-        if (s == REL_NOMEM)
-            return rel_err_nomem(err);
+    rel_slot *slots = rel_record_slots(rec);
+    unsigned char *flags = rel_record_flags(rec);
+    rel_value vals[READ_RUN];
+    for (size_t k0 = 0; k0 < cols->n; k0 += READ_RUN) {
+        const int *idx = cols->idx + k0;
+        size_t n = cols->n - k0 < READ_RUN ? cols->n - k0 : READ_RUN;
+        size_t bad;
+        rel_status s = rel_stmt_cols(st, first + (int)k0, n, cols->types + k0, vals, &bad);
         if (s != REL_OK)
-            return rel_err(err, s, "%s.%s: the database holds a value that is not a valid %s "
-                                   "(column \"%s\" of \"%s\")",
-                           m->name, a->a.name,
-                           a->a.type == REL_BOOLEAN ? "BOOLEAN"
-                           : a->a.type == REL_DATE  ? "DATE"
-                                                    : "value of its type",
-                           a->a.field, m->table);
-        if (rel_record_put_read(rec, i, v) != REL_OK)
-            return rel_err_nomem(err);
+            return read_failed(rec->model, idx[bad], s, err);
+        for (size_t k = 0; k < n; k++)
+            if (rel_record_put_read_at(rec, slots, flags, idx[k], &vals[k]) != REL_OK)
+                return rel_err_nomem(err);
     }
     rec->stored = true;
     if (!cols->all) {

@@ -14,6 +14,8 @@
  * included rows. `all` when they are every attribute in model order. */
 typedef struct rel_colset {
     const int *idx;
+    const rel_type *types; /* the attributes' types, in the same order (rows
+                              are read with them: rel_stmt_cols) */
     size_t n;
     size_t nshow;
     bool all;
@@ -26,11 +28,11 @@ rel_status rel_colset_all(rel_arena *arena, const rel_model *m, rel_colset *out,
  * duplicates dropped. Unknown name: REL_INVALID naming it. */
 rel_status rel_colset_names(rel_arena *arena, const rel_model *m, const char *const *names,
                             rel_colset *out, rel_error *err);
-/* cols plus attribute index i when it is missing: shown first (Sequelize
+/* cols (of model m) plus attribute index i when it is missing: shown first (Sequelize
  * adds the primary key that way when a find has includes), or read but not
  * shown (keys the include loader needs). The new set lives in arena. */
-rel_status rel_colset_add(rel_arena *arena, const rel_colset *cols, int i, bool shown_first,
-                          rel_colset *out, rel_error *err);
+rel_status rel_colset_add(rel_arena *arena, const rel_model *m, const rel_colset *cols, int i,
+                          bool shown_first, rel_colset *out, rel_error *err);
 /* Position of attribute index i within cols, or -1. */
 int rel_colset_find(const rel_colset *cols, int i);
 

@@ -100,6 +100,13 @@ typedef struct rel_dialect {
      * step/reset (reading other columns does not move them); scratch may be
      * used. REL_DATABASE when the value cannot be read as `type`. */
     rel_status (*column)(rel_dstmt *s, int col, rel_type type, rel_value *out, rel_buf *scratch);
+    /* Columns first .. first+n-1 of the current row at once, column first+k
+     * read as column reads it as types[k], into out[k] (only the members of
+     * its kind are set). Stops at the first column that cannot be read:
+     * returns column's status for it with *failed = k. Loading rows reads
+     * every value through here: one call per row instead of one per value. */
+    rel_status (*columns)(rel_dstmt *s, int first, size_t n, const rel_type *types,
+                          rel_value *out, size_t *failed, rel_buf *scratch);
     /* Rows inserted, updated or deleted by the last execution (0 for
      * SELECT and DDL); on SQLite valid once step has returned DONE. */
     int64_t (*changes)(rel_dstmt *s);

@@ -49,6 +49,7 @@ typedef struct pg_stmt {
     int row, nrows, ncols;
     int64_t changes;
     rel_arena *row_mem; /* bytea decoded for the current row */
+    rel_day_memo day[8]; /* per column (modulo 8): the day of its last date */
 } pg_stmt;
 
 #define PG_CONN(c) ((pg_conn *)(void *)(c))
@@ -122,15 +123,16 @@ static bool pg_parse_double(const char *t, double *out)
 static bool pg_parse_i64(const char *t, int64_t *out)
 {
     /* The server writes integers as -?digits: read those by hand (at most
-     * 18 digits cannot overflow), anything else as strtoll does. */
-    const char *p = t + (*t == '-');
+     * 18 digits cannot overflow; u may wrap past that, and is then not
+     * used), anything else as strtoll does. */
+    const char *p = t + (*t == '-'), *q = p;
     uint64_t u = 0;
-    int nd = 0;
-    while (*p >= '0' && *p <= '9' && nd < 19) {
-        u = u * 10 + (uint64_t)(*p++ - '0');
-        nd++;
+    unsigned c;
+    while ((c = (unsigned)(unsigned char)*q - '0') <= 9) {
+        u = u * 10 + c;
+        q++;
     }
-    if (!*p && nd > 0 && nd <= 18) {
+    if (!*q && q > p && q - p <= 18) {
         *out = *t == '-' ? -(int64_t)u : (int64_t)u;
         return true;
     }
@@ -614,19 +616,16 @@ static rel_status pg_bytea(pg_stmt *s, const char *t, size_t n, rel_value *out)
     return REL_OK;
 }
 
-static rel_status pg_column(rel_dstmt *ds, int col, rel_type type, rel_value *out,
-                            rel_buf *scratch)
+/* Column col of the current row (both in range) as the canonical value of
+ * type (see dialect.h); sets only the members of out its kind uses. */
+static rel_status pg_read(pg_stmt *s, int col, rel_type type, rel_value *out)
 {
-    (void)scratch;
-    pg_stmt *s = PG_STMT(ds);
-    *out = rel_null();
-    if (!s->res || s->row < 0 || s->row >= s->nrows || col < 0 || col >= s->ncols)
-        return REL_MISUSE;
-    /* Only an empty value can be NULL. */
-    size_t n = (size_t)PQgetlength(s->res, s->row, col);
-    if (n == 0 && PQgetisnull(s->res, s->row, col))
-        return REL_OK;
     const char *t = PQgetvalue(s->res, s->row, col);
+    /* Only an empty value can be NULL. */
+    if (!*t && PQgetisnull(s->res, s->row, col)) {
+        out->kind = REL_V_NULL;
+        return REL_OK;
+    }
     /* The column's type matters only when the caller gives none, or for bytes. */
     Oid oid = type == REL_TYPE_NONE || type == REL_BLOB ? PQftype(s->res, col) : 0;
 
@@ -667,25 +666,27 @@ static rel_status pg_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
         return REL_OK;
     case REL_BOOLEAN:
         if (!strcmp(t, "t") || !strcmp(t, "true") || !strcmp(t, "1"))
-            *out = rel_int(1);
+            out->i = 1;
         else if (!strcmp(t, "f") || !strcmp(t, "false") || !strcmp(t, "0"))
-            *out = rel_int(0);
+            out->i = 0;
         else
             return REL_DATABASE;
+        out->kind = REL_V_INT;
         return REL_OK;
     case REL_DATE: {
         int64_t ms;
-        if (!rel_datetime_parse(t, n, &ms))
+        if (!rel_datetime_parse(t, (size_t)PQgetlength(s->res, s->row, col), &ms))
             return REL_DATABASE;
-        *out = rel_int(ms);
+        out->kind = REL_V_INT;
+        out->i = ms;
         return REL_OK;
     }
     case REL_BLOB:
         if (oid == PG_OID_BYTEA)
-            return pg_bytea(s, t, n, out);
+            return pg_bytea(s, t, (size_t)PQgetlength(s->res, s->row, col), out);
         out->kind = REL_V_BLOB;
         out->s = t;
-        out->len = n;
+        out->len = (size_t)PQgetlength(s->res, s->row, col);
         return REL_OK;
     case REL_TYPE_NONE:
     case REL_DECIMAL:
@@ -698,7 +699,67 @@ static rel_status pg_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     }
     out->kind = REL_V_TEXT;
     out->s = t;
-    out->len = n;
+    out->len = (size_t)PQgetlength(s->res, s->row, col);
+    return REL_OK;
+}
+
+static rel_status pg_column(rel_dstmt *ds, int col, rel_type type, rel_value *out,
+                            rel_buf *scratch)
+{
+    (void)scratch;
+    pg_stmt *s = PG_STMT(ds);
+    *out = rel_null();
+    if (!s->res || s->row < 0 || s->row >= s->nrows || col < 0 || col >= s->ncols)
+        return REL_MISUSE;
+    return pg_read(s, col, type, out);
+}
+
+static rel_status pg_columns(rel_dstmt *ds, int first, size_t n, const rel_type *types,
+                             rel_value *out, size_t *failed, rel_buf *scratch)
+{
+    (void)scratch;
+    pg_stmt *s = PG_STMT(ds);
+    if (!s->res || s->row < 0 || s->row >= s->nrows || first < 0 || first > s->ncols ||
+        (size_t)(s->ncols - first) < n) {
+        *failed = 0;
+        return REL_MISUSE;
+    }
+    /* What a model's own columns hold (NULL, integers, dates, text) is read
+     * here in line; the rest by pg_read, the same rules. Results are text,
+     * where PQgetlength is strlen (libpq's documentation). */
+    for (size_t k = 0; k < n; k++) {
+        int col = first + (int)k;
+        rel_type type = types[k];
+        rel_value *o = &out[k];
+        const char *t = PQgetvalue(s->res, s->row, col);
+        if (!*t) {
+            if (PQgetisnull(s->res, s->row, col)) {
+                o->kind = REL_V_NULL;
+                continue;
+            }
+        } else if (type == REL_INTEGER || type == REL_BIGINT) {
+            if (pg_parse_i64(t, &o->i)) {
+                o->kind = REL_V_INT;
+                continue;
+            }
+        } else if (type == REL_DATE) {
+            if (rel_datetime_parse_memo(t, strlen(t), &o->i, &s->day[col & 7])) {
+                o->kind = REL_V_INT;
+                continue;
+            }
+        } else if (type == REL_STRING || type == REL_TEXT || type == REL_UUID ||
+                   type == REL_DATEONLY || type == REL_JSON || type == REL_DECIMAL) {
+            o->kind = REL_V_TEXT;
+            o->s = t;
+            o->len = strlen(t);
+            continue;
+        }
+        rel_status st = pg_read(s, col, type, o);
+        if (st != REL_OK) {
+            *failed = k;
+            return st;
+        }
+    }
     return REL_OK;
 }
 
@@ -765,6 +826,7 @@ const rel_dialect rel_dialect_postgres = {
     .step = pg_step,
     .column_count = pg_column_count,
     .column = pg_column,
+    .columns = pg_columns,
     .changes = pg_changes,
     .last_insert_id = pg_last_insert_id,
     .consecutive_keys = pg_consecutive_keys,

@@ -28,6 +28,7 @@ typedef struct sq_stmt {
     sqlite3_int64 total_before;
     int64_t changes;
     int64_t last_rowid; /* sqlite3_last_insert_rowid when it finished */
+    rel_day_memo day[8]; /* per column (modulo 8): the day of its last date */
 } sq_stmt;
 
 #define SQ_CONN(c) ((sq_conn *)(void *)(c))
@@ -427,17 +428,29 @@ static bool parse_double(const char *t, double *out)
     return true;
 }
 
-static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *out,
-                            rel_buf *scratch)
+/* The text of a value that is not NULL. sqlite3_value_text returns NULL
+ * only when converting it ran out of memory; sqlite3_column_text then tries
+ * once more and leaves that error with the statement, as it always did. */
+static const char *sq_text(sqlite3_stmt *st, int col, sqlite3_value *v)
 {
-    (void)scratch;
-    sqlite3_stmt *st = SQ_STMT(ds)->st;
-    *out = rel_null();
-    if (!st || col < 0 || col >= SQ_STMT(ds)->ncols)
-        return REL_MISUSE;
-    int t = sqlite3_column_type(st, col);
-    if (t == SQLITE_NULL)
+    const char *t = (const char *)sqlite3_value_text(v);
+    return t ? t : (const char *)sqlite3_column_text(st, col);
+}
+
+/* Column col of the current row as the canonical value of type (see
+ * dialect.h); sets only the members of out its kind uses. The column is
+ * fetched once (sqlite3_column_value) and read through the sqlite3_value
+ * calls, which skip the statement's bounds and error checks that every
+ * sqlite3_column_* call repeats: safe as a connection is used by one thread
+ * at a time (it is opened NOMUTEX). Rare conversions keep the column calls. */
+static rel_status sq_read(sqlite3_stmt *st, int col, rel_type type, rel_value *out)
+{
+    sqlite3_value *v = sqlite3_column_value(st, col);
+    int t = sqlite3_value_type(v);
+    if (t == SQLITE_NULL) {
+        out->kind = REL_V_NULL;
         return REL_OK;
+    }
 
     switch (type) {
     case REL_TYPE_NONE:
@@ -445,14 +458,16 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     case REL_INTEGER:
     case REL_BIGINT:
         if (t == SQLITE_INTEGER) {
-            *out = rel_int(sqlite3_column_int64(st, col));
+            out->kind = REL_V_INT;
+            out->i = sqlite3_value_int64(v);
             return REL_OK;
         }
         if (t == SQLITE_FLOAT) {
-            double d = sqlite3_column_double(st, col);
+            double d = sqlite3_value_double(v);
             if (d != floor(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
                 return REL_DATABASE;
-            *out = rel_int((int64_t)d);
+            out->kind = REL_V_INT;
+            out->i = (int64_t)d;
             return REL_OK;
         }
         if (t == SQLITE_TEXT &&
@@ -465,7 +480,7 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     case REL_DOUBLE:
         if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) {
             out->kind = REL_V_DOUBLE;
-            out->d = sqlite3_column_double(st, col);
+            out->d = sqlite3_value_double(v);
             return REL_OK;
         }
         if (t == SQLITE_TEXT && parse_double((const char *)sqlite3_column_text(st, col), &out->d)) {
@@ -489,43 +504,50 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
         break; /* INTEGER or REAL as stored */
     case REL_BOOLEAN:
         if (t == SQLITE_INTEGER) {
-            *out = rel_int(sqlite3_column_int64(st, col) != 0);
+            out->kind = REL_V_INT;
+            out->i = sqlite3_value_int64(v) != 0;
             return REL_OK;
         }
         if (t == SQLITE_FLOAT) {
-            *out = rel_int(sqlite3_column_double(st, col) != 0.0);
+            out->kind = REL_V_INT;
+            out->i = sqlite3_value_double(v) != 0.0;
             return REL_OK;
         }
         if (t == SQLITE_TEXT) {
             const char *txt = (const char *)sqlite3_column_text(st, col);
             if (!strcmp(txt, "true") || !strcmp(txt, "1") || !strcmp(txt, "t")) {
-                *out = rel_int(1);
+                out->kind = REL_V_INT;
+                out->i = 1;
                 return REL_OK;
             }
             if (!strcmp(txt, "false") || !strcmp(txt, "0") || !strcmp(txt, "f")) {
-                *out = rel_int(0);
+                out->kind = REL_V_INT;
+                out->i = 0;
                 return REL_OK;
             }
         }
         return REL_DATABASE;
     case REL_DATE:
         if (t == SQLITE_TEXT) {
-            const char *txt = (const char *)sqlite3_column_text(st, col);
+            const char *txt = sq_text(st, col, v);
             int64_t ms;
-            if (!rel_datetime_parse(txt, (size_t)sqlite3_column_bytes(st, col), &ms))
+            if (!rel_datetime_parse(txt, (size_t)sqlite3_value_bytes(v), &ms))
                 return REL_DATABASE;
-            *out = rel_int(ms);
+            out->kind = REL_V_INT;
+            out->i = ms;
             return REL_OK;
         }
         if (t == SQLITE_INTEGER) {
-            *out = rel_int(sqlite3_column_int64(st, col));
+            out->kind = REL_V_INT;
+            out->i = sqlite3_value_int64(v);
             return REL_OK;
         }
         if (t == SQLITE_FLOAT) {
-            double d = sqlite3_column_double(st, col);
+            double d = sqlite3_value_double(v);
             if (!isfinite(d) || d < -9.2e18 || d > 9.2e18)
                 return REL_DATABASE;
-            *out = rel_int((int64_t)d);
+            out->kind = REL_V_INT;
+            out->i = (int64_t)d;
             return REL_OK;
         }
         return REL_DATABASE;
@@ -542,12 +564,12 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     case REL_UUID:
     case REL_DATEONLY:
     case REL_JSON: {
-        const char *txt = (const char *)sqlite3_column_text(st, col);
+        const char *txt = sq_text(st, col, v);
         if (!txt)
             return REL_NOMEM;
         out->kind = REL_V_TEXT;
         out->s = txt;
-        out->len = (size_t)sqlite3_column_bytes(st, col);
+        out->len = (size_t)sqlite3_value_bytes(v);
         return REL_OK;
     }
     }
@@ -555,11 +577,12 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     /* The natural value of the storage class. */
     switch (t) {
     case SQLITE_INTEGER:
-        *out = rel_int(sqlite3_column_int64(st, col));
+        out->kind = REL_V_INT;
+        out->i = sqlite3_value_int64(v);
         return REL_OK;
     case SQLITE_FLOAT:
         out->kind = REL_V_DOUBLE;
-        out->d = sqlite3_column_double(st, col);
+        out->d = sqlite3_value_double(v);
         return REL_OK;
     case SQLITE_BLOB: {
         const void *p = sqlite3_column_blob(st, col);
@@ -569,15 +592,84 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
         return REL_OK;
     }
     default: {
-        const char *txt = (const char *)sqlite3_column_text(st, col);
+        const char *txt = sq_text(st, col, v);
         if (!txt)
             return REL_NOMEM;
         out->kind = REL_V_TEXT;
         out->s = txt;
-        out->len = (size_t)sqlite3_column_bytes(st, col);
+        out->len = (size_t)sqlite3_value_bytes(v);
         return REL_OK;
     }
     }
+}
+
+static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *out,
+                            rel_buf *scratch)
+{
+    (void)scratch;
+    sqlite3_stmt *st = SQ_STMT(ds)->st;
+    *out = rel_null();
+    if (!st || col < 0 || col >= SQ_STMT(ds)->ncols)
+        return REL_MISUSE;
+    return sq_read(st, col, type, out);
+}
+
+/* Whether values of type are the column's text as is. */
+static bool sq_is_text(rel_type type)
+{
+    return type == REL_STRING || type == REL_TEXT || type == REL_UUID ||
+           type == REL_DATEONLY || type == REL_JSON;
+}
+
+static rel_status sq_columns(rel_dstmt *ds, int first, size_t n, const rel_type *types,
+                             rel_value *out, size_t *failed, rel_buf *scratch)
+{
+    (void)scratch;
+    sqlite3_stmt *st = SQ_STMT(ds)->st;
+    if (!st || first < 0 || first > SQ_STMT(ds)->ncols ||
+        (size_t)(SQ_STMT(ds)->ncols - first) < n) {
+        *failed = 0;
+        return REL_MISUSE;
+    }
+    /* What a model's own columns hold (NULL, integers, text of text types
+     * and dates) is read here in line; the rest by sq_read, the same rules. */
+    for (size_t k = 0; k < n; k++) {
+        int col = first + (int)k;
+        rel_type type = types[k];
+        rel_value *o = &out[k];
+        sqlite3_value *v = sqlite3_column_value(st, col);
+        int t = sqlite3_value_type(v);
+        if (t == SQLITE_NULL) {
+            o->kind = REL_V_NULL;
+            continue;
+        }
+        if (t == SQLITE_INTEGER && (type == REL_INTEGER || type == REL_BIGINT)) {
+            o->kind = REL_V_INT;
+            o->i = sqlite3_value_int64(v);
+            continue;
+        }
+        if (t == SQLITE_TEXT) {
+            const char *txt = (const char *)sqlite3_value_text(v);
+            if (txt && type == REL_DATE &&
+                rel_datetime_parse_memo(txt, (size_t)sqlite3_value_bytes(v), &o->i,
+                                        &SQ_STMT(ds)->day[col & 7])) {
+                o->kind = REL_V_INT;
+                continue;
+            }
+            if (txt && sq_is_text(type)) {
+                o->kind = REL_V_TEXT;
+                o->s = txt;
+                o->len = (size_t)sqlite3_value_bytes(v);
+                continue;
+            }
+        }
+        rel_status s = sq_read(st, col, type, o);
+        if (s != REL_OK) {
+            *failed = k;
+            return s;
+        }
+    }
+    return REL_OK;
 }
 
 static int64_t sq_changes(rel_dstmt *ds)
@@ -663,6 +755,7 @@ const rel_dialect rel_dialect_sqlite = {
     .step = sq_step,
     .column_count = sq_column_count,
     .column = sq_column,
+    .columns = sq_columns,
     .changes = sq_changes,
     .last_insert_id = sq_last_insert_id,
     .consecutive_keys = sq_consecutive_keys,

@@ -124,47 +124,113 @@ static inline int rel_d2(const char *p)
     return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
 }
 
-/* The shapes the engines hand back for relate's own columns, read at fixed
- * offsets: "YYYY-MM-DD HH:MM:SS.mmm +00:00" (SQLite, as Sequelize writes it),
- * "YYYY-MM-DD HH:MM:SS.mmm+00" and "YYYY-MM-DD HH:MM:SS+00" (PostgreSQL in
- * UTC). Returns false for anything else, which the general parser reads. */
-static bool rel_datetime_parse_utc(const char *s, size_t n, int64_t *ms)
+/* The 8 bytes at p as a number, p[0] lowest (one load on a little-endian
+ * machine: compilers see the pattern). */
+static inline uint64_t rel_load8(const char *p)
 {
-    bool millis;
-    if (n == 30 && s[19] == '.' && memcmp(s + 23, " +00:00", 7) == 0)
-        millis = true;
-    else if (n == 26 && s[19] == '.' && memcmp(s + 23, "+00", 3) == 0)
-        millis = true;
-    else if (n == 22 && memcmp(s + 19, "+00", 3) == 0)
-        millis = false;
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24 |
+           (uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 |
+           (uint64_t)u[7] << 56;
+}
+
+/* "hh:mm:ss" as rel_load8 reads it, as seconds into the day; -1 when it is
+ * not that shape or out of range. All six digits at once: a byte is a digit
+ * when its high nibble is 3 before and after adding 6. */
+static inline int32_t rel_hms8(uint64_t v)
+{
+    const uint64_t high = UINT64_C(0xF0F000F0F000F0F0); /* the digits' high nibbles */
+    const uint64_t zeros = UINT64_C(0x3030003030003030); /* '0' at every digit */
+    if ((v & high) != zeros || ((v + UINT64_C(0x0606000606000606)) & high) != zeros ||
+        (v & UINT64_C(0x0000FF0000FF0000)) != UINT64_C(0x00003A00003A0000))
+        return -1;
+    uint64_t x = (v - zeros) & UINT64_C(0xFFFF00FFFF00FFFF); /* digit values, ':' gone */
+    uint64_t pairs = x * 10 + (x >> 8); /* byte k: 10 * digit k + digit k+1, no carries */
+    int32_t hh = (int32_t)(pairs & 0xFF), mi = (int32_t)((pairs >> 24) & 0xFF),
+            ss = (int32_t)((pairs >> 48) & 0xFF);
+    if (hh > 23 || mi > 59 || ss > 59)
+        return -1;
+    return hh * 3600 + mi * 60 + ss;
+}
+
+/* The shapes the engines hand back for relate's own columns, read at fixed
+ * offsets: "YYYY-MM-DD HH:MM:SS[.f] +00:00" (SQLite, as Sequelize writes it)
+ * and "YYYY-MM-DD HH:MM:SS[.f]+00" (PostgreSQL in UTC, which drops trailing
+ * zeros of f), f 1 to 6 digits. The day comes from memo when it is the one
+ * read there last. Returns false for anything else, which the general
+ * parser reads (it accepts all of these too, with the same value). */
+static bool rel_datetime_parse_utc(const char *s, size_t n, int64_t *ms, rel_day_memo *memo)
+{
+    size_t end; /* where the offset starts: at least 19 */
+    if (n >= 26 && memcmp(s + n - 7, " +00:00", 7) == 0)
+        end = n - 7;
+    else if (n >= 22 && s[n - 3] == '+' && s[n - 2] == '0' && s[n - 1] == '0')
+        end = n - 3;
     else
         return false;
-    if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
+    int32_t secs = rel_hms8(rel_load8(s + 11));
+    if (secs < 0 || s[10] != ' ')
         return false;
-    int c = rel_d2(s), yy = rel_d2(s + 2), mo = rel_d2(s + 5), day = rel_d2(s + 8),
-        hh = rel_d2(s + 11), mi = rel_d2(s + 14), ss = rel_d2(s + 17), frac = 0;
-    if (millis) {
+    int frac = 0;
+    if (end == 23 && s[19] == '.') {
         int f2 = rel_d2(s + 20);
         unsigned f3 = (unsigned)(unsigned char)s[22] - '0';
         if (f2 < 0 || f3 > 9)
             return false;
         frac = f2 * 10 + (int)f3;
+    } else if (end != 19) {
+        size_t digits = end - 20;
+        if (s[19] != '.' || digits < 1 || digits > 6)
+            return false;
+        for (size_t k = 0; k < digits; k++) {
+            unsigned c = (unsigned)(unsigned char)s[20 + k] - '0';
+            if (c > 9)
+                return false;
+            if (k < 3)
+                frac = frac * 10 + (int)c;
+        }
+        for (size_t k = digits; k < 3; k++)
+            frac *= 10;
     }
-    if ((c | yy | mo | day | hh | mi | ss) < 0)
-        return false;
-    int y = c * 100 + yy;
-    if (y < 1 || mo < 1 || mo > 12 || day < 1 || (day > 28 && day > rel_days_in_month(y, mo)) ||
-        hh > 23 || mi > 59 || ss > 59)
-        return false;
-    *ms = rel_days_from_civil(y, mo, day) * REL_MS_PER_DAY +
-          ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + frac;
+    /* "YYYY-MM-DD" as two numbers: the day's key in memo. */
+    uint64_t ymd = rel_load8(s);
+    unsigned dd = (unsigned)(unsigned char)s[8] | (unsigned)(unsigned char)s[9] << 8;
+    int64_t days;
+    if (memo && memo->set && memo->ymd == ymd && memo->dd == dd) {
+        days = memo->days;
+    } else {
+        if (s[4] != '-' || s[7] != '-')
+            return false;
+        int c = rel_d2(s), yy = rel_d2(s + 2), mo = rel_d2(s + 5), day = rel_d2(s + 8);
+        if ((c | yy | mo | day) < 0)
+            return false;
+        int y = c * 100 + yy;
+        if (y < 1 || mo < 1 || mo > 12 || day < 1 ||
+            (day > 28 && day > rel_days_in_month(y, mo)))
+            return false;
+        days = rel_days_from_civil(y, mo, day);
+        if (memo) {
+            memo->ymd = ymd;
+            memo->dd = dd;
+            memo->days = days;
+            memo->set = true;
+        }
+    }
+    *ms = days * REL_MS_PER_DAY + (int64_t)secs * 1000 + frac;
     return true;
 }
 
-bool rel_datetime_parse(const char *s, size_t n, int64_t *ms)
+/* The general parser stays out of line, so that the fast path above needs
+ * few registers saved. */
+#if defined(__GNUC__)
+#define REL_DT_COLD __attribute__((noinline))
+#else
+#define REL_DT_COLD
+#endif
+
+/* Every shape rel_datetime_parse accepts, the slow way. */
+static REL_DT_COLD bool rel_datetime_parse_any(const char *s, size_t n, int64_t *ms)
 {
-    if (s && rel_datetime_parse_utc(s, n, ms))
-        return true;
     size_t i = 0;
     int64_t days;
     if (!s || !rel_parse_date(s, n, &i, &days))
@@ -208,6 +274,16 @@ bool rel_datetime_parse(const char *s, size_t n, int64_t *ms)
     int64_t secs = (int64_t)hh * 3600 + mi * 60 + ss - offset;
     *ms = days * REL_MS_PER_DAY + secs * 1000 + frac;
     return true;
+}
+
+bool rel_datetime_parse_memo(const char *s, size_t n, int64_t *ms, rel_day_memo *memo)
+{
+    return s && (rel_datetime_parse_utc(s, n, ms, memo) || rel_datetime_parse_any(s, n, ms));
+}
+
+bool rel_datetime_parse(const char *s, size_t n, int64_t *ms)
+{
+    return rel_datetime_parse_memo(s, n, ms, NULL);
 }
 
 bool rel_dateonly_valid(const char *s, size_t n)

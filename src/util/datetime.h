@@ -24,6 +24,20 @@
  * (leaving *ms alone) for anything else. */
 bool rel_datetime_parse(const char *s, size_t n, int64_t *ms);
 
+/* The day of the last date a reader parsed: most dates read together (a
+ * column of a result's rows) fall on a few days, and a day costs more to
+ * read than a time. Zeroed: empty. */
+typedef struct rel_day_memo {
+    uint64_t ymd;  /* "YYYY-MM-" and "DD" as the parser loads them */
+    unsigned dd;
+    bool set;
+    int64_t days;  /* since 1970-01-01 */
+} rel_day_memo;
+
+/* rel_datetime_parse, with the day taken from or kept in memo (one reader's,
+ * never shared between threads) for the shapes the engines return. */
+bool rel_datetime_parse_memo(const char *s, size_t n, int64_t *ms, rel_day_memo *memo);
+
 /* Writes ms as JavaScript's Date.prototype.toISOString() does,
  * "2026-01-02T03:04:05.678Z"; years outside 0000-9999 take the expanded form
  * "+010000-01-01T00:00:00.000Z" / "-000001-...". */

@@ -745,6 +745,143 @@ static void lost_connection(void **state)
     assert_int_equal(rel_begin(f->db, &err), REL_CONNECTION);
 }
 
+/* ------------------------------------------- a row's columns at once */
+
+/* One value read back, copied out of the driver's memory. */
+typedef struct got {
+    rel_status st;
+    rel_value_kind kind;
+    int64_t i;
+    double d;
+    size_t len;
+    char bytes[64];
+} got;
+
+static got got_of(rel_status st, const rel_value *v)
+{
+    got g;
+    memset(&g, 0, sizeof g);
+    g.st = st;
+    if (st != REL_OK)
+        return g;
+    g.kind = v->kind;
+    switch (v->kind) {
+    case REL_V_INT: g.i = v->i; break;
+    case REL_V_DOUBLE: g.d = v->d; break;
+    case REL_V_TEXT:
+    case REL_V_BLOB:
+        g.len = v->len;
+        assert_true(v->len < sizeof g.bytes);
+        memcpy(g.bytes, v->s, v->len);
+        break;
+    case REL_V_NULL: break;
+    }
+    return g;
+}
+
+static void got_equal(const got *a, const got *b, rel_type type, int col)
+{
+    if (a->st != b->st || a->kind != b->kind || a->i != b->i || a->len != b->len ||
+        memcmp(a->bytes, b->bytes, a->len) != 0 ||
+        !(a->d == b->d || (isnan(a->d) && isnan(b->d))))
+        fail_msg("type %s, column %d: one by one %s kind %d, at once %s kind %d",
+                 rel_type_name(type), col, rel_status_name(a->st), (int)a->kind,
+                 rel_status_name(b->st), (int)b->kind);
+}
+
+/* Loading rows reads a row's columns in one call (rel_stmt_cols); each value
+ * must come out exactly as rel_stmt_col reads it alone, for every type and
+ * whatever the engine holds (values of the wrong type stored behind
+ * relate's back included), and the first one that cannot be read stops the
+ * row with its status. Every read runs on a fresh execution, so no read
+ * sees a value an earlier one converted. */
+static void row_at_once_matches_one_by_one(void **state)
+{
+    fixture *f = *state;
+    const char *sql = test_is_postgres()
+        ? "SELECT NULL::int, 0, 42, -7::bigint, 9223372036854775807::int8, "
+          "(-9223372036854775807 - 1)::int8, 1.5::float8, 'NaN'::float8, "
+          "'-Infinity'::float4, 10.50::numeric, ''::text, 'abc'::text, '12'::text, "
+          "'-5'::text, '99999999999999999999'::text, '1.25'::text, ' 12'::text, "
+          "'true'::text, 'f'::text, true, false, "
+          "'2026-01-02 03:04:05.678+00'::timestamptz, '1969-12-31 23:59:59.5+00'::timestamptz, "
+          "'2026-01-02'::date, '2026-01-02T03:04:05Z'::text, '2026-13-02 00:00:00+00'::text, "
+          "'\\x6869'::bytea, ''::bytea, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, "
+          "'{\"a\":[1,2]}'::json, NULL::text"
+        : "SELECT NULL, 0, 42, -7, 9223372036854775807, -9223372036854775808, 1.5, 2.0, "
+          "-0.0, 1e300, 9.3e18, '', 'abc', '12', '-5', '99999999999999999999', '1.25', "
+          "' 12', 'true', 'f', 't', '0', '2026-01-02 03:04:05.678 +00:00', "
+          "'2026-01-02 03:04:05.678+00', '2026-01-02T03:04:05Z', '2026-01-02', "
+          "'2026-13-02 00:00:00.000 +00:00', 'yesterday', x'6869', x'', "
+          "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\":[1,2]}', NULL";
+    enum { MAXC = 40 };
+    rel_error err;
+    rel_stmt *s;
+    for (int ti = REL_TYPE_NONE; ti <= REL_JSON; ti++) {
+        rel_type type = (rel_type)ti;
+        got one[MAXC];
+        /* One by one, then each column as a run of one. */
+        assert_int_equal(rel_db_run(f->db, sql, NULL, 0, &s, &err), REL_OK);
+        assert_int_equal(rel_stmt_next(s, &err), 1);
+        int n = s->db->dialect->column_count(s->d);
+        assert_true(n > 0 && n <= MAXC);
+        for (int c = 0; c < n; c++) {
+            rel_value v;
+            rel_status st = rel_stmt_col(s, c, type, &v);
+            one[c] = got_of(st, &v);
+        }
+        rel_stmt_done(s);
+        assert_int_equal(rel_db_run(f->db, sql, NULL, 0, &s, &err), REL_OK);
+        assert_int_equal(rel_stmt_next(s, &err), 1);
+        for (int c = 0; c < n; c++) {
+            rel_value v;
+            size_t bad = 99;
+            rel_status st = rel_stmt_cols(s, c, 1, &type, &v, &bad);
+            got g = got_of(st, &v);
+            got_equal(&one[c], &g, type, c);
+            if (st != REL_OK)
+                assert_int_equal(bad, 0);
+        }
+        rel_stmt_done(s);
+        /* The whole row in one call: stops at the first failure. */
+        assert_int_equal(rel_db_run(f->db, sql, NULL, 0, &s, &err), REL_OK);
+        assert_int_equal(rel_stmt_next(s, &err), 1);
+        rel_type types[MAXC];
+        rel_value vals[MAXC];
+        for (int c = 0; c < n; c++)
+            types[c] = type;
+        size_t bad = 99;
+        rel_status st = rel_stmt_cols(s, 0, (size_t)n, types, vals, &bad);
+        int first_bad = 0;
+        while (first_bad < n && one[first_bad].st == REL_OK)
+            first_bad++;
+        if (first_bad == n) {
+            assert_int_equal(st, REL_OK);
+        } else {
+            assert_int_equal(st, one[first_bad].st);
+            assert_int_equal(bad, first_bad);
+        }
+        for (int c = 0; c < first_bad; c++) {
+            got g = got_of(REL_OK, &vals[c]);
+            got_equal(&one[c], &g, type, c);
+        }
+        rel_stmt_done(s);
+    }
+    /* Out of range is misuse, as for one column. */
+    assert_int_equal(rel_db_run(f->db, "SELECT 1, 2", NULL, 0, &s, &err), REL_OK);
+    assert_int_equal(rel_stmt_next(s, &err), 1);
+    rel_type two[3] = {REL_INTEGER, REL_INTEGER, REL_INTEGER};
+    rel_value vals[3];
+    size_t bad = 99;
+    assert_int_equal(rel_stmt_cols(s, 0, 3, two, vals, &bad), REL_MISUSE);
+    assert_int_equal(rel_stmt_cols(s, 3, 0, two, vals, &bad), REL_MISUSE);
+    assert_int_equal(rel_stmt_cols(s, -1, 1, two, vals, &bad), REL_MISUSE);
+    assert_int_equal(rel_stmt_cols(s, 1, 1, two, vals, &bad), REL_OK);
+    assert_int_equal(vals[0].i, 2);
+    assert_int_equal(rel_stmt_cols(s, 2, 0, two, vals, &bad), REL_OK);
+    rel_stmt_done(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -755,6 +892,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(statements_are_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(params_of_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(canonical_values_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(row_at_once_matches_one_by_one, setup, teardown),
         cmocka_unit_test_setup_teardown(in_lists_are_one_parameter, setup, teardown),
         cmocka_unit_test_setup_teardown(changes_are_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(mistakes_are_reported, setup, teardown),

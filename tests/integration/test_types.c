@@ -281,6 +281,40 @@ static void reads_rows_written_by_raw_sql(void **state)
     rel_result_free(res);
 }
 
+/* A value someone else stored that is not of the attribute's type stops the
+ * read with a message naming the attribute and the column (on PostgreSQL the
+ * columns are first made text so that they can hold such values). */
+static void refuses_values_of_the_wrong_type(void **state)
+{
+    fixture *f = *state;
+    if (test_is_postgres())
+        assert_int_equal(test_sql_exec(f->url, "ALTER TABLE \"Things\" ALTER COLUMN i TYPE text,"
+                                                " ALTER COLUMN dt TYPE text,"
+                                                " ALTER COLUMN b TYPE text"), 0);
+    static const struct {
+        const char *insert, *message;
+    } cases[] = {
+        {"INSERT INTO \"Things\" (id, s, i) VALUES (1, 'x', 'forty')",
+         "Thing.i: the database holds a value that is not a valid value of its type "
+         "(column \"i\" of \"Things\")"},
+        {"INSERT INTO \"Things\" (id, s, dt) VALUES (1, 'x', 'yesterday')",
+         "Thing.dt: the database holds a value that is not a valid DATE "
+         "(column \"dt\" of \"Things\")"},
+        {"INSERT INTO \"Things\" (id, s, b) VALUES (1, 'x', 'maybe')",
+         "Thing.b: the database holds a value that is not a valid BOOLEAN "
+         "(column \"b\" of \"Things\")"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        assert_int_equal(test_sql_exec(f->url, "DELETE FROM \"Things\""), 0);
+        assert_int_equal(test_sql_exec(f->url, cases[k].insert), 0);
+        rel_result *res = NULL;
+        rel_error err;
+        assert_int_equal(rel_find_all(f->db, f->thing, NULL, &res, &err), REL_DATABASE);
+        assert_null(res);
+        assert_string_equal(err.message, cases[k].message);
+    }
+}
+
 /* What relate writes is what Sequelize writes (so either can read the other's rows). */
 static void stores_what_sequelize_stores(void **state)
 {
@@ -406,6 +440,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(extreme_values, setup, teardown),
         cmocka_unit_test_setup_teardown(values_that_do_not_fit_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(reads_rows_written_by_raw_sql, setup, teardown),
+        cmocka_unit_test_setup_teardown(refuses_values_of_the_wrong_type, setup, teardown),
         cmocka_unit_test_setup_teardown(stores_what_sequelize_stores, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_created_rows_hold_what_is_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(streaming_json_matches, setup, teardown),

@@ -276,6 +276,74 @@ static void test_fixed_shapes(void **state)
     expect_parse("2024-01-01 01:00:00.000+01", INT64_C(1704067200000));
 }
 
+/* The fast path (with or without a day memo) against the general parser,
+ * which reads the same text with 'T' for the space at 10 (the fast path
+ * takes only the space): shapes of every fraction length and both offsets,
+ * valid and mutated byte by byte, read through memos that already hold the
+ * days of earlier dates. Accepted by one means accepted by the other, with
+ * the same value; refused leaves *ms alone. */
+static void test_memo_matches_general(void **state)
+{
+    (void)state;
+    static const char *const tails[] = {"+00", " +00:00", "+01", " +00:30", "Z", "", "+0"};
+    static const char mutate[] = "0123456789 -:.+Tx\0";
+    rel_day_memo memos[4];
+    memset(memos, 0, sizeof memos);
+    uint64_t x = 88172645463325252u;
+    long accepted = 0, refused = 0;
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+        /* A few days only, so that memos hit; now and then any day. */
+        int64_t day = (x & 0xF00) ? 20454 + (int64_t)(x % 3) : (int64_t)(x % 3000000) - 700000;
+        int64_t ms = day * INT64_C(86400000) + (int64_t)((x >> 20) % INT64_C(86400000));
+        char iso[32];
+        rel_datetime_iso(ms, iso); /* "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+        if (iso[0] == '+' || iso[0] == '-')
+            continue; /* outside 0000-9999 */
+        char text[64];
+        int fdigits = (int)((x >> 8) % 8); /* 0 (none) to 7 */
+        memcpy(text, iso, 19);
+        text[10] = ' ';
+        size_t n = 19;
+        if (fdigits) {
+            text[n++] = '.';
+            for (int k = 0; k < fdigits; k++)
+                text[n++] = k < 3 ? iso[20 + k] : (char)('0' + (x >> (k * 3)) % 10);
+        }
+        const char *tail = tails[(x >> 40) % (sizeof tails / sizeof tails[0])];
+        memcpy(text + n, tail, strlen(tail));
+        n += strlen(tail);
+        int nmut = (int)((x >> 50) % 4); /* most texts mutated once or not at all */
+        for (int k = 0; k < nmut && (x >> 52) % 3 == 0; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            text[x % n] = mutate[(x >> 16) % (sizeof mutate - 1)];
+        }
+        char general[64];
+        memcpy(general, text, n);
+        int64_t want = 7, got = 7, got_memo = 7;
+        bool ok_general = false;
+        if (general[10] == ' ') {
+            general[10] = 'T';
+            ok_general = rel_datetime_parse(general, n, &want);
+        } else {
+            /* The space itself was mutated: no fast path; still the same. */
+            ok_general = rel_datetime_parse(general, n, &want);
+        }
+        bool ok = rel_datetime_parse(text, n, &got);
+        bool ok_memo = rel_datetime_parse_memo(text, n, &got_memo, &memos[(x >> 33) % 4]);
+        if (ok != ok_general || ok_memo != ok_general || got != want || got_memo != want)
+            fail_msg("\"%.*s\": general %d %lld, fast %d %lld, memo %d %lld", (int)n, text,
+                     ok_general, (long long)want, ok, (long long)got, ok_memo,
+                     (long long)got_memo);
+        if (ok)
+            accepted++;
+        else
+            refused++;
+    }
+    /* Both outcomes were well exercised. */
+    assert_true(accepted > 50000 && refused > 50000);
+}
+
 /* gmtime_r as an independent oracle across leap years, 1970 and before. */
 static void test_against_gmtime(void **state)
 {
@@ -386,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_iso_pieces),
         cmocka_unit_test(test_every_day_round_trip),
         cmocka_unit_test(test_fixed_shapes),
+        cmocka_unit_test(test_memo_matches_general),
         cmocka_unit_test(test_against_gmtime),
         cmocka_unit_test(test_boundaries),
         cmocka_unit_test(test_dateonly),
