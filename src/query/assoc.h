@@ -95,10 +95,8 @@ rel_status rel_assoc_lock_source(const rel_assoc_call *c, rel_type key_type, rel
 /* What a row held before a method touched it, to put it back on failure. */
 typedef struct rel_row_snapshot {
     rel_record *r;
-    void *state; /* rel_record_state_save */
-    bool stored;
-    const int *order;
-    size_t norder;
+    void *state;      /* rel_record_state_save: values and flags */
+    rel_shape *shape; /* its key order and BIGINT printing */
 } rel_row_snapshot;
 
 /* Copies r's state into arena (r may be NULL: nothing to keep). */

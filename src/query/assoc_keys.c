@@ -153,15 +153,15 @@ void rel_assoc_key_text(char *out, size_t cap, const rel_model *m, const rel_att
 rel_status rel_assoc_source_value(const rel_assoc_call *c, const char *attr, rel_value *out)
 {
     const rel_record *src = c->src;
-    int i = rel_model_attr_index(src->model, attr);
+    int i = rel_model_attr_index(rel_rec_model(src), attr);
     if (i < 0)
-        return rel_err(c->err, REL_INVALID, "%s has no attribute '%s'", src->model->name,
+        return rel_err(c->err, REL_INVALID, "%s has no attribute '%s'", rel_rec_model(src)->name,
                        attr);
     if (!rel_record_has(src, i) || rel_record_at(src, i).kind == REL_V_NULL)
         return rel_err(c->err, REL_INVALID,
                        "%s.%s is not set: save the %s (or load it with '%s') before using "
                        "its association '%s'",
-                       src->model->name, attr, src->model->name, attr, c->a->name);
+                       rel_rec_model(src)->name, attr, rel_rec_model(src)->name, attr, c->a->name);
     *out = rel_record_at(src, i);
     return REL_OK;
 }

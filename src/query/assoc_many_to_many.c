@@ -676,11 +676,11 @@ static rel_status btm_add_through(rel_assoc_call *c, const rel_assoc_given *g, c
 
 rel_status rel_btm_create(rel_assoc_call *c, rel_record *target, const rel_record *through)
 {
-    if (target->stored)
+    if (rel_record_stored(target))
         return rel_err(c->err, REL_INVALID,
                        "%s: create takes a new %s row; this one is saved already (use add to "
                        "link it)",
-                       c->a->name, target->model->name);
+                       c->a->name, rel_rec_model(target)->name);
     rel_btm b;
     rel_status st = rel_btm_init(&b, c); /* the source must be saved: check first */
     if (st != REL_OK)

@@ -194,14 +194,16 @@ static rel_status attach_junction(const rel_btm *b, rel_result *res, const json_
     st = rel_where_append_json(&q, b->j, ja, jwhere, " AND ", NULL, err);
     if (st == REL_OK)
         st = rel_sql_run(db, &q, &s, err);
-    const bool pg = rel_db_is_postgres(db);
+    rel_shape *jshape = NULL;
+    if (st == REL_OK && !(jshape = rel_select_shape(res->arena, b->j, &all, rel_db_is_postgres(db))))
+        st = rel_err_nomem(err);
     while (st == REL_OK) {
         int step = rel_stmt_next(s, err);
         if (step <= 0) {
             st = (rel_status)step;
             break;
         }
-        rel_record *jr = rel_record_in(res->arena, b->j);
+        rel_record *jr = rel_record_in(jshape, 0);
         if (!jr) {
             st = rel_err_nomem(err);
             break;
@@ -209,11 +211,11 @@ static rel_status attach_junction(const rel_btm *b, rel_result *res, const json_
         st = rel_select_read_row(s, 0, jr, &all, err);
         if (st != REL_OK)
             break;
-        jr->bigint_as_string = pg;
         size_t pos = rel_keyset_find(&keys, rel_record_at(jr, b->ok_i));
-        if (pos != SIZE_MAX && !owner[pos]->through) {
-            owner[pos]->through = jr;
-        }
+        if (pos != SIZE_MAX && !rel_record_through(owner[pos]) &&
+            !rel_record_set_through(owner[pos], jr))
+            st = rel_err(err, REL_MISUSE, "%s: a row made without room for its junction row",
+                         b->j->name);
     }
     rel_stmt_done(s);
     rel_sql_free(&q);
@@ -223,12 +225,16 @@ static rel_status attach_junction(const rel_btm *b, rel_result *res, const json_
 /* Hides the target key added only to pair rows (it is last of the shown). */
 static void hide_target_key(const rel_btm *b, rel_result *res)
 {
+    rel_shape *hidden = NULL; /* the rows share their query's shape: shorten it once */
     for (size_t i = 0; i < res->n; i++) {
         rel_record *r = res->rows[i];
-        if (r->order && r->norder && r->order[r->norder - 1] == b->tk_i) {
-            r->norder--;
-            rel_record_clear(r, b->tk_i);
+        rel_shape *sh = r->shape;
+        if (sh != hidden && sh->order && sh->norder && sh->order[sh->norder - 1] == b->tk_i) {
+            sh->norder--;
+            hidden = sh;
         }
+        if (sh == hidden)
+            rel_record_clear(r, b->tk_i);
     }
 }
 
@@ -272,7 +278,7 @@ rel_status rel_btm_get(rel_assoc_call *c, const rel_find_opts *opts, rel_result 
     if (st != REL_OK)
         goto out;
     linked_cond k = {&b, w.junction, NULL};
-    st = rel_find_rows(c->db, b.t, &o, linked_write, &k, &res, c->err);
+    st = rel_find_rows_with(c->db, b.t, &o, linked_write, &k, REL_REC_THROUGH, &res, c->err);
     if (st == REL_OK && res->n)
         st = attach_junction(&b, res, w.junction, tmp);
     if (st == REL_OK && added)

@@ -51,7 +51,7 @@ static rel_status begin_call(rel_assoc_call *c, rel_db *db, const rel_record *sr
     if (!db || !src || !name)
         return rel_err(err, REL_MISUSE, "rel_assoc_%s needs a connection, a row and an "
                                         "association name", method);
-    const rel_model *m = src->model;
+    const rel_model *m = rel_rec_model(src);
     if (m->schema != (const rel_schema *)db->schema)
         return rel_err(err, REL_MISUSE, "%s belongs to another schema than the connection's",
                        m->name);
@@ -78,9 +78,9 @@ static rel_status check_rows(const rel_assoc_call *c, rel_record *const *rows, s
     for (size_t i = 0; i < n; i++) {
         if (!rows[i])
             return rel_err(c->err, REL_MISUSE, "%s: target %zu is NULL", c->a->name, i);
-        if (rows[i]->model != c->a->target)
+        if (rel_rec_model(rows[i]) != c->a->target)
             return rel_err(c->err, REL_INVALID, "%s: target %zu is a %s, not a %s",
-                           c->a->name, i, rows[i]->model->name, c->a->target->name);
+                           c->a->name, i, rel_rec_model(rows[i])->name, c->a->target->name);
     }
     return REL_OK;
 }
@@ -101,9 +101,9 @@ static rel_status check_through(const rel_assoc_call *c, const rel_record *throu
         return rel_err(c->err, REL_INVALID,
                        "%s is a %s: junction values only go with belongsToMany", c->a->name,
                        kind_name(c->a->kind));
-    if (through->model != c->a->through)
+    if (rel_rec_model(through) != c->a->through)
         return rel_err(c->err, REL_INVALID, "%s: the junction values are a %s row, not a %s",
-                       c->a->name, through->model->name, c->a->through->name);
+                       c->a->name, rel_rec_model(through)->name, c->a->through->name);
     return REL_OK;
 }
 

@@ -16,9 +16,7 @@ rel_status rel_row_snapshot_take(rel_arena *arena, rel_record *r, rel_row_snapsh
     if (!s->state)
         return rel_err_nomem(err);
     s->r = r;
-    s->stored = r->stored;
-    s->order = r->order;
-    s->norder = r->norder;
+    s->shape = r->shape;
     return REL_OK;
 }
 
@@ -28,9 +26,7 @@ void rel_row_snapshot_restore(const rel_row_snapshot *s)
     if (!r)
         return;
     rel_record_state_restore(r, s->state);
-    r->stored = s->stored;
-    r->order = s->order;
-    r->norder = s->norder;
+    r->shape = s->shape;
 }
 
 rel_status rel_assoc_save_and_link(rel_assoc_call *c, rel_record *target, bool restore_src,

@@ -43,7 +43,7 @@ rel_status rel_to_one_get(rel_assoc_call *c, const rel_find_opts *opts, rel_resu
     eq_cond e;
     if (a->kind == REL_BELONGS_TO) {
         /* The key is on the source: no key, no row (no query either). */
-        int fk = rel_model_attr_index(c->src->model, a->foreign_key);
+        int fk = rel_model_attr_index(rel_rec_model(c->src), a->foreign_key);
         if (fk < 0 || !rel_record_has(c->src, fk) || rel_record_at(c->src, fk).kind == REL_V_NULL)
             return empty_result(c->db, a->target, out, c->err);
         e.attr = rel_model_attr_def(a->target, a->target_key);
@@ -100,7 +100,7 @@ static rel_status belongs_to_value(rel_assoc_call *c, const rel_assoc_given *g, 
 static rel_status update_source_key(rel_assoc_call *c, int fk, rel_value v)
 {
     rel_record *src = c->src;
-    const rel_model *m = src->model;
+    const rel_model *m = rel_rec_model(src);
     int64_t now = rel_now_ms();
     rel_sql q;
     rel_sql_init(&q, c->db->dialect);
@@ -131,9 +131,9 @@ rel_status rel_belongs_to_set(rel_assoc_call *c, const rel_assoc_given *g)
     if (g->n > 1)
         return rel_err(c->err, REL_INVALID, "%s: a belongsTo links one %s (or none), not %zu",
                        a->name, a->target->name, g->n);
-    int fk = rel_model_attr_index(src->model, a->foreign_key);
+    int fk = rel_model_attr_index(rel_rec_model(src), a->foreign_key);
     if (fk < 0)
-        return rel_err(c->err, REL_ERROR, "%s: %s has no key '%s'", a->name, src->model->name,
+        return rel_err(c->err, REL_ERROR, "%s: %s has no key '%s'", a->name, rel_rec_model(src)->name,
                        a->foreign_key);
     rel_buf scratch;
     rel_buf_init(&scratch);
@@ -141,12 +141,12 @@ rel_status rel_belongs_to_set(rel_assoc_call *c, const rel_assoc_given *g)
     rel_status st = belongs_to_value(c, g, &scratch, &v);
     if (st != REL_OK)
         goto done;
-    if (v.kind == REL_V_NULL && src->model->attrs[fk].a.allow_null == REL_NO) {
-        st = rel_assoc_not_null(c->err, src->model, a->foreign_key,
+    if (v.kind == REL_V_NULL && rel_rec_model(src)->attrs[fk].a.allow_null == REL_NO) {
+        st = rel_assoc_not_null(c->err, rel_rec_model(src), a->foreign_key,
                                 "a belongsTo with a NOT NULL key cannot be unset");
         goto done;
     }
-    if (src->stored) {
+    if (rel_record_stored(src)) {
         if (rel_record_has(src, fk) && !rel_record_is_changed(src, fk) && rel_assoc_value_eq(rel_record_at(src, fk), v))
             goto done; /* nothing changed: no statement, as Sequelize's save */
         st = update_source_key(c, fk, v);
@@ -174,11 +174,11 @@ done:
 
 static rel_status require_new(const rel_assoc_call *c, const rel_record *target)
 {
-    if (target->stored)
+    if (rel_record_stored(target))
         return rel_err(c->err, REL_INVALID,
                        "%s: create takes a new %s row; this one is saved already (use set or "
                        "add to link it)",
-                       c->a->name, target->model->name);
+                       c->a->name, rel_rec_model(target)->name);
     return REL_OK;
 }
 
@@ -311,7 +311,7 @@ rel_status rel_has_one_set(rel_assoc_call *c, const rel_assoc_given *g)
         if (st != REL_OK)
             goto done;
         keep = ids.ids.v[0];
-    } else if (row && row->stored && t->pk >= 0 && rel_record_has(row, t->pk)) {
+    } else if (row && rel_record_stored(row) && t->pk >= 0 && rel_record_has(row, t->pk)) {
         keep = rel_record_at(row, t->pk);
     }
     st = rel_row_snapshot_take(tmp, row, &snap, c->err);

@@ -54,7 +54,7 @@ static rel_status set_buffer(ctree *c, rel_record *r, const rel_attr_def *a, con
     if (json_object_size(v) != 2 || !json_is_string(type) ||
         strcmp(json_string_value(type), "Buffer") != 0 || !json_is_array(data))
         return rel_err(c->err, REL_INVALID, "%s.%s takes a string or {\"type\":\"Buffer\","
-                       "\"data\":[...]}", r->model->name, a->a.name);
+                       "\"data\":[...]}", rel_rec_model(r)->name, a->a.name);
     size_t n = json_array_size(data);
     unsigned char *bytes = malloc(n ? n : 1);
     if (!bytes)
@@ -64,7 +64,7 @@ static rel_status set_buffer(ctree *c, rel_record *r, const rel_attr_def *a, con
         if (!json_is_integer(b) || json_integer_value(b) < 0 || json_integer_value(b) > 255) {
             free(bytes);
             return rel_err(c->err, REL_INVALID, "%s.%s: Buffer data must be bytes (0 to 255)",
-                           r->model->name, a->a.name);
+                           rel_rec_model(r)->name, a->a.name);
         }
         bytes[i] = (unsigned char)json_integer_value(b);
     }
@@ -90,7 +90,7 @@ static rel_status set_attr(ctree *c, rel_record *r, const rel_attr_def *a, const
         return st;
     }
     if (!rel_json_to_value(v, &val))
-        return rel_err(c->err, REL_INVALID, "%s.%s takes a value, not %s", r->model->name,
+        return rel_err(c->err, REL_INVALID, "%s.%s takes a value, not %s", rel_rec_model(r)->name,
                        a->a.name, rel_json_kind_name(v));
     return rel_set(r, a->a.name, val, c->err);
 }
@@ -148,7 +148,7 @@ static rel_status create_junction(ctree *c, const rel_assoc *a, const rel_record
     const json_t *given = json_object_get(item, j->name);
     if (given && !json_is_object(given) && !json_is_null(given))
         return rel_err(c->err, REL_INVALID, "%s.%s: %s takes an object, not %s",
-                       src->model->name, a->name, j->name, rel_json_kind_name(given));
+                       rel_rec_model(src)->name, a->name, j->name, rel_json_kind_name(given));
     /* Keys set after the given values, so the link cannot be overridden. */
     json_t *empty = NULL;
     if (!json_is_object(given)) {
@@ -164,9 +164,9 @@ static rel_status create_junction(ctree *c, const rel_assoc *a, const rel_record
     json_decref(empty);
     if (st != REL_OK)
         return st;
-    if (json_is_object(json_object_get(item, j->name))) {
-        target->through = row;
-    }
+    if (json_is_object(json_object_get(item, j->name)) && !rel_record_set_through(target, row))
+        return rel_err(c->err, REL_MISUSE, "%s: a row made without room for its junction row",
+                       j->name);
     return REL_OK;
 }
 
@@ -226,7 +226,12 @@ static rel_status create_row(ctree *c, const rel_model *m, const json_t *obj, co
     if (!json_is_object(obj))
         return rel_err(c->err, REL_INVALID, "a %s to create must be a JSON object, not %s",
                        m->name, rel_json_kind_name(obj));
-    rel_record *r = rel_record_in(c->res->arena, m);
+    /* Each row its own shape (saving it sets how it prints); room for its
+     * includes and a junction row. */
+    rel_shape *sh = rel_shape_new(c->res->arena, m, NULL, 0, false);
+    if (sh)
+        sh->shared = false;
+    rel_record *r = sh ? rel_record_in(sh, REL_REC_INCL | REL_REC_THROUGH) : NULL;
     if (!r || rel_record_apply_defaults(r) != REL_OK)
         return rel_err_nomem(c->err);
 
@@ -263,7 +268,7 @@ static rel_status create_row(ctree *c, const rel_model *m, const json_t *obj, co
     rel_status st = rel_record_incl_alloc(r, nassoc, c->err);
     if (st != REL_OK)
         return st;
-    rel_incl_slot *slots = r->incl;
+    rel_incl_slot *slots = rel_record_incl(r);
     for (int pass = 0; pass < 2; pass++) {
         size_t k = 0;
         json_object_foreach((json_t *)obj, key, v) {

@@ -33,13 +33,13 @@ static bool insert_column(const rel_record *r, size_t i)
 {
     if (!rel_record_has(r, i))
         return false;
-    return !(is_auto_pk(&r->model->attrs[i]) && rel_record_at(r, i).kind == REL_V_NULL);
+    return !(is_auto_pk(&rel_rec_model(r)->attrs[i]) && rel_record_at(r, i).kind == REL_V_NULL);
 }
 
 /* createdAt (kept when given, as Sequelize does) and updatedAt for an insert. */
 static rel_status stamp_insert(rel_record *r, int64_t now)
 {
-    const rel_model *m = r->model;
+    const rel_model *m = rel_rec_model(r);
     rel_status st = REL_OK;
     if (m->created_at >= 0 &&
         (!rel_record_has(r, m->created_at) || rel_record_at(r, m->created_at).kind == REL_V_NULL))
@@ -55,7 +55,7 @@ static rel_status stamp_insert(rel_record *r, int64_t now)
 static rel_status check_not_null(const rel_record *r, bool inserting, const size_t *row,
                                  rel_error *err)
 {
-    const rel_model *m = r->model;
+    const rel_model *m = rel_rec_model(r);
     for (size_t i = 0; i < m->nattrs; i++) {
         const rel_attr_def *a = &m->attrs[i];
         if (a->a.allow_null != REL_NO || is_auto_pk(a))
@@ -85,7 +85,7 @@ static void returning(rel_sql *q, const rel_model *m, const rel_colset *cols)
 /* Appends "pk" = ? [AND ...] for the row's primary key. */
 rel_status rel_crud_pk_where(rel_sql *q, const rel_record *r, const char *alias, rel_error *err)
 {
-    const rel_model *m = r->model;
+    const rel_model *m = rel_rec_model(r);
     bool any = false;
     for (size_t i = 0; i < m->nattrs; i++) {
         const rel_attr_def *a = &m->attrs[i];
@@ -106,6 +106,22 @@ rel_status rel_crud_pk_where(rel_sql *q, const rel_record *r, const char *alias,
     return REL_OK;
 }
 
+/* A saved row prints every attribute in model order, BIGINT as the engine
+ * gives it. False when out of memory (its shape was shared and copying it
+ * failed). */
+static bool saved_shape(rel_record *r, bool pg)
+{
+    if (!r->shape->order && r->shape->bigint_as_string == pg)
+        return true;
+    rel_shape *sh = rel_record_own_shape(r);
+    if (!sh)
+        return false;
+    sh->order = NULL;
+    sh->norder = 0;
+    sh->bigint_as_string = pg;
+    return true;
+}
+
 /* Reads RETURNING rows (the columns cols) into rows[0..n) in order. */
 static rel_status read_returned(rel_stmt *st, rel_record *const *rows, size_t n,
                                 const rel_colset *cols, bool pg, rel_error *err)
@@ -118,10 +134,9 @@ static rel_status read_returned(rel_stmt *st, rel_record *const *rows, size_t n,
             return (rel_status)step;
         if (step != 0)
             return rel_err(err, REL_DATABASE, "the INSERT returned rows it was not asked for");
-        for (size_t k = 0; k < n; k++) {
-            rows[k]->order = NULL;
-            rows[k]->bigint_as_string = pg;
-        }
+        for (size_t k = 0; k < n; k++)
+            if (!saved_shape(rows[k], pg))
+                return rel_err_nomem(err);
         return REL_OK;
     }
     size_t k = 0;
@@ -136,8 +151,8 @@ static rel_status read_returned(rel_stmt *st, rel_record *const *rows, size_t n,
         rel_status s = rel_select_read_row(st, 0, rows[k], cols, err);
         if (s != REL_OK)
             return s;
-        rows[k]->order = NULL;
-        rows[k]->bigint_as_string = pg;
+        if (!saved_shape(rows[k], pg))
+            return rel_err_nomem(err);
         k++;
     }
     if (k != n)
@@ -149,7 +164,7 @@ static rel_status read_returned(rel_stmt *st, rel_record *const *rows, size_t n,
 static size_t insert_columns(const rel_record *r, int *cols)
 {
     size_t n = 0;
-    for (size_t i = 0; i < r->model->nattrs; i++)
+    for (size_t i = 0; i < rel_rec_model(r)->nattrs; i++)
         if (insert_column(r, i))
             cols[n++] = (int)i;
     return n;
@@ -178,7 +193,7 @@ static void insert_tuple(rel_sql *q, const rel_record *r, const int *cols, size_
     for (size_t k = 0; k < ncols; k++) {
         if (k)
             rel_sql_raw(q, ", ");
-        rel_sql_param(q, r->model->attrs[cols[k]].a.type, rel_record_at(r, cols[k]));
+        rel_sql_param(q, rel_rec_model(r)->attrs[cols[k]].a.type, rel_record_at(r, cols[k]));
     }
     rel_sql_raw(q, ")");
 }
@@ -188,10 +203,10 @@ static void insert_tuple(rel_sql *q, const rel_record *r, const int *cols, size_
 static rel_status insert_row(rel_db *db, rel_sql *q, rel_record *r, const int *cols,
                              size_t ncols, const rel_colset *all, rel_error *err)
 {
-    insert_head(q, r->model, cols, ncols);
+    insert_head(q, rel_rec_model(r), cols, ncols);
     if (ncols)
         insert_tuple(q, r, cols, ncols);
-    returning(q, r->model, all);
+    returning(q, rel_rec_model(r), all);
     rel_stmt *st = NULL;
     rel_status s = rel_sql_run(db, q, &st, err);
     if (s != REL_OK)
@@ -204,7 +219,7 @@ static rel_status insert_row(rel_db *db, rel_sql *q, rel_record *r, const int *c
 
 static rel_status insert_one(rel_db *db, rel_record *r, rel_error *err)
 {
-    const rel_model *m = r->model;
+    const rel_model *m = rel_rec_model(r);
     rel_status st = stamp_insert(r, rel_now_ms());
     if (st != REL_OK)
         return rel_err_nomem(err);
@@ -235,7 +250,7 @@ done:
 
 static rel_status update_one(rel_db *db, rel_record *r, rel_error *err)
 {
-    const rel_model *m = r->model;
+    const rel_model *m = rel_rec_model(r);
     bool any = false;
     for (size_t i = 0; i < m->nattrs && !any; i++)
         if (rel_record_is_changed(r, i) && rel_record_has(r, i) && (int)i != m->updated_at)
@@ -282,9 +297,9 @@ static rel_status check_args(rel_db *db, const rel_record *r, rel_error *err)
 {
     if (!db || !r)
         return rel_err(err, REL_MISUSE, "a connection and a record are required");
-    if (r->model->schema != (const rel_schema *)db->schema)
+    if (rel_rec_model(r)->schema != (const rel_schema *)db->schema)
         return rel_err(err, REL_MISUSE, "%s belongs to another schema than the connection's",
-                       r->model->name);
+                       rel_rec_model(r)->name);
     return REL_OK;
 }
 
@@ -293,7 +308,7 @@ rel_status rel_save(rel_db *db, rel_record *r, rel_error *err)
     rel_status st = check_args(db, r, err);
     if (st != REL_OK)
         return st;
-    return r->stored ? update_one(db, r, err) : insert_one(db, r, err);
+    return rel_record_stored(r) ? update_one(db, r, err) : insert_one(db, r, err);
 }
 
 rel_status rel_destroy(rel_db *db, rel_record *r, rel_error *err)
@@ -304,7 +319,7 @@ rel_status rel_destroy(rel_db *db, rel_record *r, rel_error *err)
     rel_sql q;
     rel_sql_init(&q, db->dialect);
     rel_sql_raw(&q, "DELETE FROM ");
-    rel_sql_ident(&q, r->model->table);
+    rel_sql_ident(&q, rel_rec_model(r)->table);
     rel_sql_raw(&q, " WHERE ");
     st = rel_crud_pk_where(&q, r, NULL, err);
     if (st == REL_OK)
@@ -319,7 +334,7 @@ rel_status rel_destroy(rel_db *db, rel_record *r, rel_error *err)
    writes exactly cols (ascending, as insert_columns gives them). */
 static bool same_columns(const rel_record *b, const int *cols, size_t ncols)
 {
-    const rel_model *m = b->model;
+    const rel_model *m = rel_rec_model(b);
     size_t k = 0;
     for (size_t i = 0; i < m->nattrs; i++) {
         if (!rel_record_has(b, (int)i))
@@ -398,7 +413,7 @@ typedef struct bulk {
    the others) and written values that may come back different. */
 static size_t returned_columns(bulk *b, rel_record *const *rows, size_t n)
 {
-    const rel_model *m = rows[0]->model;
+    const rel_model *m = rel_rec_model(rows[0]);
     for (size_t i = 0; i < m->nattrs; i++)
         b->differs[i] = !insert_column(rows[0], i);
     for (size_t j = 0; j < n; j++)
@@ -467,9 +482,9 @@ static rel_status read_rowid_keys(rel_stmt *st, rel_record *const *rows, size_t 
     for (size_t k = 0; k < n; k++) {
         if (rel_record_put_read(rows[k], pk, rel_int(first + (int64_t)k)) != REL_OK)
             return rel_err_nomem(err);
-        rows[k]->stored = true;
-        rows[k]->order = NULL;
-        rows[k]->bigint_as_string = false;
+        rel_record_set_stored(rows[k], true);
+        if (!saved_shape(rows[k], false))
+            return rel_err_nomem(err);
     }
     return REL_OK;
 }
@@ -478,7 +493,7 @@ static rel_status read_rowid_keys(rel_stmt *st, rel_record *const *rows, size_t 
 static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const int *cols,
                              size_t ncols, rel_error *err)
 {
-    const rel_model *m = rows[0]->model;
+    const rel_model *m = rel_rec_model(rows[0]);
     size_t nret = returned_columns(b, rows, n);
     bool by_rowid = rowid_keys(b, m, n, nret);
     bool same = b->st && n == b->nrows && ncols == b->ncols && nret == b->nret &&
@@ -526,13 +541,13 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         rel_status st = check_args(db, rows[j], err);
         if (st != REL_OK)
             return st;
-        if (rows[j]->model != rows[0]->model)
+        if (rel_rec_model(rows[j]) != rel_rec_model(rows[0]))
             return rel_err(err, REL_INVALID, "rel_bulk_create: row %zu is a %s, not a %s", j,
-                           rows[j]->model->name, rows[0]->model->name);
-        if (rows[j]->stored)
+                           rel_rec_model(rows[j])->name, rel_rec_model(rows[0])->name);
+        if (rel_record_stored(rows[j]))
             return rel_err(err, REL_INVALID, "rel_bulk_create: row %zu is already saved", j);
     }
-    const rel_model *m = rows[0]->model;
+    const rel_model *m = rel_rec_model(rows[0]);
     int64_t now = rel_now_ms();
     for (size_t j = 0; j < n; j++) {
         if (stamp_insert(rows[j], now) != REL_OK)
@@ -592,7 +607,7 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         /* Rolled back: the rows are unsaved again, and ids read from the
          * undone inserts mean nothing. */
         for (size_t i = 0; i < n; i++) {
-            rows[i]->stored = false;
+            rel_record_set_stored(rows[i], false);
             if (auto_key[i]) {
                 rel_record_clear(rows[i], m->pk);
             }

@@ -107,6 +107,13 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
                          rel_find_cond_fn cond, void *cond_user, rel_result **out,
                          rel_error *err)
 {
+    return rel_find_rows_with(db, m, opts, cond, cond_user, 0, out, err);
+}
+
+rel_status rel_find_rows_with(rel_db *db, const rel_model *m, const rel_find_opts *opts,
+                              rel_find_cond_fn cond, void *cond_user, unsigned extras,
+                              rel_result **out, rel_error *err)
+{
     rel_status st = check_args(db, m, out, err);
     if (st != REL_OK)
         return st;
@@ -153,6 +160,13 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
     if (opts)
         rel_select_limit(&q, opts->limit, opts->offset);
 
+    rel_shape *shape = rel_select_shape(res->arena, m, &p.cols, pg);
+    if (!shape) {
+        st = rel_err_nomem(err);
+        goto fail;
+    }
+    if (p.include)
+        extras |= REL_REC_INCL;
     st = rel_sql_run(db, &q, &stmt, err);
     if (st != REL_OK)
         goto fail;
@@ -164,12 +178,11 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
         }
         if (step == 0)
             break;
-        rel_record *r = rel_record_in(res->arena, m);
+        rel_record *r = rel_record_in(shape, extras);
         if (!r || rel_result_push(res, r) != REL_OK) {
             st = rel_err_nomem(err);
             goto fail;
         }
-        r->bigint_as_string = pg;
         st = rel_select_read_row(stmt, 0, r, &p.cols, err);
         if (st == REL_OK && p.joins.n)
             st = rel_include_join_read(stmt, res->arena, r, p.nincl, &p.joins, pg, err);

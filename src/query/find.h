@@ -19,6 +19,12 @@ rel_status rel_find_rows(rel_db *db, const rel_model *m, const rel_find_opts *op
                          rel_find_cond_fn cond, void *cond_user, rel_result **out,
                          rel_error *err);
 
+/* rel_find_rows whose rows are made with extras (record.h: REL_REC_THROUGH
+ * for rows that get a junction row afterwards). */
+rel_status rel_find_rows_with(rel_db *db, const rel_model *m, const rel_find_opts *opts,
+                              rel_find_cond_fn cond, void *cond_user, unsigned extras,
+                              rel_result **out, rel_error *err);
+
 /* How many rows rel_find_rows would give without limit and offset (with
  * includes: distinct top-level rows). */
 rel_status rel_count_rows(rel_db *db, const rel_model *m, const rel_find_opts *opts,

@@ -491,7 +491,7 @@ static rel_status hand_out(rel_arena *arena, rel_record *const *rows, size_t slo
         return REL_OK;
     }
     for (size_t p = km->head[key]; p != SIZE_MAX; p = km->next[p]) {
-        rel_incl_slot *s = &rows[p]->incl[slot_no];
+        rel_incl_slot *s = &rel_record_incl(rows[p])[slot_no];
         size_t take = one ? (s->n ? 0 : 1) : run->n;
         if (!take)
             continue;
@@ -534,7 +534,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     bool km_ok = keymap_build(&km, rows, n, pkey);
 
     for (size_t i = 0; i < n; i++) {
-        rel_incl_slot *s = &rows[i]->incl[slot_no];
+        rel_incl_slot *s = &rel_record_incl(rows[i])[slot_no];
         s->assoc = a;
         s->loaded = true;
         s->rows = NULL;
@@ -649,6 +649,16 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     const bool pg = rel_db_is_postgres(db);
     const bool show_through = btm && jcols.nshow > 0;
     const bool one = is_to_one(a);
+    /* The rows of this node share a shape, their junction rows another. */
+    rel_shape *tshape = rel_select_shape(arena, t, &tcols, pg);
+    rel_shape *jshape = btm ? rel_select_shape(arena, j, &jcols, pg) : NULL;
+    const unsigned extras =
+        (node->include ? REL_REC_INCL : 0) | (show_through ? REL_REC_THROUGH : 0);
+    rel_record *jr = NULL; /* a hidden junction row is read into one record */
+    if (!tshape || (btm && !jshape)) {
+        st = rel_err_nomem(err);
+        goto done;
+    }
     for (;;) {
         int step = rel_stmt_next(stmt, err);
         if (step < 0) {
@@ -657,13 +667,13 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         }
         if (step == 0)
             break;
-        rel_record *r = rel_record_in(arena, t);
-        rel_record *jr = btm ? rel_record_in(arena, j) : NULL;
+        rel_record *r = rel_record_in(tshape, extras);
+        if (btm && (show_through || !jr))
+            jr = rel_record_in(jshape, 0);
         if (!r || (btm && !jr)) {
             st = rel_err_nomem(err);
             goto done;
         }
-        r->bigint_as_string = pg;
         st = rel_select_read_row(stmt, 0, r, &tcols, err);
         if (st == REL_OK && btm)
             st = rel_select_read_row(stmt, (int)tcols.n, jr, &jcols, err);
@@ -689,10 +699,8 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         }
         if (run_key == SIZE_MAX)
             continue;
-        if (show_through) {
-            jr->bigint_as_string = pg;
-            r->through = jr;
-        }
+        if (show_through)
+            rel_record_set_through(r, jr);
         if (!rows_push(&run, r) || (node->include && !rows_push(&got, r))) {
             st = rel_err_nomem(err);
             goto done;
@@ -760,8 +768,8 @@ static rel_status load_level(rel_db *db, rel_arena *arena, rel_record *const *ro
         if (!got)
             return rel_err_nomem(err);
         for (size_t i = 0; i < n; i++)
-            if (rows[i]->incl[k].n)
-                got[ngot++] = rows[i]->incl[k].rows[0];
+            if (rel_record_incl(rows[i])[k].n)
+                got[ngot++] = rel_record_incl(rows[i])[k].rows[0];
         /* Parents sharing a target share its record (rel_include_join_read):
          * it is loaded for once. */
         qsort(got, ngot, sizeof *got, by_address);

@@ -61,6 +61,7 @@ typedef struct rel_include_join {
     char alias[24];   /* "~j<n>": short, unique in the statement */
     rel_record **seen; /* records read so far, hashed by key (arena) */
     size_t cap, nseen;
+    rel_shape *shape;  /* of its rows, made with the first (arena) */
 } rel_include_join;
 
 typedef struct rel_include_joins {

@@ -170,7 +170,7 @@ rel_status rel_include_join_read(rel_stmt *stmt, rel_arena *arena, rel_record *r
         j->cur[i] = NULL;
         if (!parent)
             continue;
-        rel_incl_slot *s = &parent->incl[e->slot];
+        rel_incl_slot *s = &rel_record_incl(parent)[e->slot];
         s->assoc = e->a;
         s->loaded = true;
         s->rows = NULL;
@@ -193,10 +193,11 @@ rel_status rel_include_join_read(rel_stmt *stmt, rel_arena *arena, rel_record *r
             s->n = 1;
             continue;
         }
-        r = rel_record_in(arena, t);
+        if (!e->shape && !(e->shape = rel_select_shape(arena, t, &e->cols, pg)))
+            return rel_err_nomem(err);
+        r = rel_record_in(e->shape, e->nchild ? REL_REC_INCL : 0);
         if (!r)
             return rel_err_nomem(err);
-        r->bigint_as_string = pg;
         st = rel_select_read_row(stmt, e->first, r, &e->cols, err);
         if (st != REL_OK)
             return st;

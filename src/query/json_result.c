@@ -497,7 +497,7 @@ static inline char *put_date(json_ctx *c, json_minute *m, char *p, int64_t ms)
 REL_JSON_COLD static void write_attr_general(json_ctx *c, const rel_record *r, size_t i)
 {
     ctx_sync(c);
-    write_value(c->b, r->model->attrs[i].a.type, rel_record_at(r, (int)i), c->bigint_as_string);
+    write_value(c->b, rel_rec_model(r)->attrs[i].a.type, rel_record_at(r, (int)i), c->bigint_as_string);
     ctx_resume(c);
 }
 
@@ -561,7 +561,7 @@ REL_JSON_HOT static inline void write_attr(json_ctx *c, const rel_record *r, jso
 
 static void write_record(json_ctx *c, const rel_record *r)
 {
-    const rel_model *m = r->model;
+    const rel_model *m = rel_rec_model(r);
     json_plan *k = plan_for(c, m);
     if (!k) {
         ctx_oom(c);
@@ -570,9 +570,9 @@ static void write_record(json_ctx *c, const rel_record *r)
     if (!put_char(c, '{'))
         return;
     size_t first = 1; /* the next key goes without its comma */
-    if (r->order) {
-        for (size_t j = 0; j < r->norder; j++) {
-            size_t i = (size_t)r->order[j];
+    if (r->shape->order) {
+        for (size_t j = 0; j < r->shape->norder; j++) {
+            size_t i = (size_t)r->shape->order[j];
             if (rel_record_has(r, (int)i)) {
                 write_attr(c, r, k, i, first);
                 first = 0;
@@ -590,15 +590,15 @@ static void write_record(json_ctx *c, const rel_record *r)
      * except when the include named its attributes: then the row's keys are
      * set as listed, then the includes, the junction (a pseudo include
      * appended to them) last. */
-    bool through_last = r->order != NULL;
-    if (r->through && !through_last) {
-        if (!put_name(c, k, r->through->model->name, !first, 0))
+    bool through_last = r->shape->order != NULL;
+    if (rel_record_through(r) && !through_last) {
+        if (!put_name(c, k, rel_rec_model(rel_record_through(r))->name, !first, 0))
             return;
         first = 0;
-        write_record(c, r->through);
+        write_record(c, rel_record_through(r));
     }
-    for (size_t s = 0; s < r->nincl; s++) {
-        const rel_incl_slot *slot = &r->incl[s];
+    for (size_t s = 0; s < rel_record_nincl(r); s++) {
+        const rel_incl_slot *slot = &rel_record_incl(r)[s];
         if (!slot->loaded || !slot->assoc)
             continue;
         if (is_to_one(slot->assoc)) {
@@ -624,10 +624,10 @@ static void write_record(json_ctx *c, const rel_record *r)
         if (!put_char(c, ']'))
             return;
     }
-    if (r->through && through_last) {
-        if (!put_name(c, k, r->through->model->name, !first, 0))
+    if (rel_record_through(r) && through_last) {
+        if (!put_name(c, k, rel_rec_model(rel_record_through(r))->name, !first, 0))
             return;
-        write_record(c, r->through);
+        write_record(c, rel_record_through(r));
     }
     put_char(c, '}');
 }
@@ -647,7 +647,7 @@ char *rel_record_json(const rel_record *r)
         return NULL;
     rel_buf b;
     rel_buf_init(&b);
-    rel_record_json_write(&b, r, r->bigint_as_string);
+    rel_record_json_write(&b, r, r->shape->bigint_as_string);
     return rel_buf_take(&b);
 }
 

@@ -15,40 +15,77 @@
 
 /* ---------------------------------------------------------------- making */
 
-/* The header, the slots, then the flag bytes (record.h). */
+/* The record, its slots, its attributes' flag bytes and its own (record.h). */
 static size_t record_bytes(const rel_model *model)
 {
-    return sizeof(rel_record) + model->nattrs * (sizeof(rel_slot) + 1);
+    return sizeof(rel_record) + model->nattrs * (sizeof(rel_slot) + 1) + 1;
 }
 
-static rel_record *record_alloc(rel_arena *arena, const rel_model *model)
+static size_t prefix_bytes(unsigned extras)
 {
-    rel_record *r = rel_arena_alloc_packed(arena, record_bytes(model), _Alignof(rel_record));
-    if (!r)
+    return (size_t)(((extras & REL_REC_INCL) != 0) + ((extras & REL_REC_THROUGH) != 0)) *
+           sizeof(void *);
+}
+
+rel_shape *rel_shape_new(rel_arena *arena, const rel_model *model, const int *order,
+                         size_t norder, bool bigint_as_string)
+{
+    if (!arena || !model || norder > UINT32_MAX)
         return NULL;
-    memset(r, 0, record_bytes(model)); /* every slot REL_V_NULL, not set */
-    r->model = model;
-    r->arena = arena;
+    rel_shape *sh = rel_arena_alloc(arena, sizeof *sh);
+    if (!sh)
+        return NULL;
+    *sh = (rel_shape){.model = model, .arena = arena, .order = order,
+                      .norder = (uint32_t)norder, .bigint_as_string = bigint_as_string,
+                      .shared = true};
+    return sh;
+}
+
+rel_shape *rel_record_own_shape(rel_record *r)
+{
+    if (!r->shape->shared)
+        return r->shape;
+    rel_shape *sh = rel_arena_alloc(r->shape->arena, sizeof *sh);
+    if (!sh)
+        return NULL;
+    *sh = *r->shape;
+    sh->shared = false;
+    r->shape = sh;
+    return sh;
+}
+
+rel_record *rel_record_in(rel_shape *shape, unsigned extras)
+{
+    if (!shape || !shape->model || !shape->model->attrs)
+        return NULL;
+    extras &= REL_REC_INCL | REL_REC_THROUGH;
+    size_t pre = prefix_bytes(extras), n = record_bytes(shape->model);
+    char *mem = rel_arena_alloc_packed(shape->arena, pre + n, _Alignof(rel_record));
+    if (!mem)
+        return NULL;
+    memset(mem, 0, pre + n); /* every slot REL_V_NULL, not set, no includes */
+    rel_record *r = (rel_record *)(void *)(mem + pre);
+    r->shape = shape;
+    *rel_record_own_flags(r) = (unsigned char)extras;
     return r;
 }
 
 rel_status rel_record_incl_alloc(rel_record *r, size_t n, rel_error *err)
 {
-    if (n >= (size_t)1 << 24)
-        return rel_err(err, REL_INVALID, "%s: %zu includes on one level; at most %d",
-                       r->model->name, n, (1 << 24) - 1);
-    r->incl = n ? rel_arena_calloc(r->arena, n, sizeof *r->incl) : NULL;
-    if (n && !r->incl)
+    rel_incl_list **p = rel_record_incl_slot(r);
+    if (!p)
+        return rel_err(err, REL_MISUSE, "%s: a row made without room for includes got some",
+                       rel_rec_model(r)->name);
+    if (n > (SIZE_MAX - sizeof(rel_incl_list)) / sizeof(rel_incl_slot))
         return rel_err_nomem(err);
-    r->nincl = (unsigned)n;
+    rel_incl_list *l = rel_arena_alloc_packed(rel_rec_arena(r), sizeof *l + n * sizeof l->at[0],
+                                              _Alignof(rel_incl_list));
+    if (!l)
+        return rel_err_nomem(err);
+    memset(l, 0, sizeof *l + n * sizeof l->at[0]);
+    l->n = n;
+    *p = l;
     return REL_OK;
-}
-
-rel_record *rel_record_in(rel_arena *arena, const rel_model *model)
-{
-    if (!arena || !model || !model->attrs)
-        return NULL;
-    return record_alloc(arena, model);
 }
 
 /* The default value of an attribute as a canonical value ("NOW" for dates). */
@@ -64,7 +101,7 @@ static rel_status default_value(const rel_attr_def *a, rel_value *out, rel_buf *
 
 rel_status rel_record_apply_defaults(rel_record *r)
 {
-    const rel_model *model = r->model;
+    const rel_model *model = rel_rec_model(r);
     rel_status st = REL_OK;
     rel_buf scratch;
     rel_buf_init(&scratch);
@@ -88,29 +125,34 @@ rel_record *rel_new(const rel_model *model)
 {
     if (!model || !model->attrs)
         return NULL;
-    /* Room for the record and a little text: a program may hold a million
-     * of these (bulk create); longer values take another chunk. */
-    rel_arena *arena = rel_arena_new(record_bytes(model) + 64);
+    /* Room for the shape, the record and a little text: a program may hold
+     * a million of these (bulk create); longer values take another chunk. */
+    rel_arena *arena = rel_arena_new(sizeof(rel_shape) + record_bytes(model) + 48);
     if (!arena)
         return NULL;
-    rel_record *r = record_alloc(arena, model);
-    if (!r || rel_record_apply_defaults(r) != REL_OK) {
-        rel_arena_free(arena);
-        return NULL;
-    }
-    r->owns_arena = true;
+    rel_shape *sh = rel_shape_new(arena, model, NULL, 0, false);
+    rel_record *r = sh ? rel_record_in(sh, 0) : NULL;
+    if (!r)
+        goto fail;
+    sh->owns_arena = true;
+    sh->shared = false;
+    if (rel_record_apply_defaults(r) != REL_OK)
+        goto fail;
     return r;
+fail:
+    rel_arena_free(arena);
+    return NULL;
 }
 
 void rel_record_free(rel_record *record)
 {
-    if (record && record->owns_arena)
-        rel_arena_free(record->arena);
+    if (record && record->shape->owns_arena)
+        rel_arena_free(record->shape->arena);
 }
 
 const rel_model *rel_record_model(const rel_record *record)
 {
-    return record ? record->model : NULL;
+    return record ? rel_rec_model(record) : NULL;
 }
 
 /* ---------------------------------------------------------------- storing */
@@ -131,10 +173,10 @@ static bool value_equal(rel_value a, rel_value b)
 
 rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed)
 {
-    if (!r || i < 0 || (size_t)i >= r->model->nattrs)
+    if (!r || i < 0 || (size_t)i >= rel_rec_model(r)->nattrs)
         return REL_MISUSE;
     unsigned char *flag = &rel_record_flags(r)[i];
-    if (mark_changed && r->stored && (*flag & REL_SLOT_SET) &&
+    if (mark_changed && rel_record_stored(r) && (*flag & REL_SLOT_SET) &&
         value_equal(rel_record_at(r, i), v))
         return REL_OK; /* same value: not a change (Sequelize's changed()) */
     rel_slot *slot = &rel_record_slots(r)[i];
@@ -148,7 +190,7 @@ rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed)
         uint32_t n = (uint32_t)v.len;
         if (v.len >= UINT32_MAX)
             return REL_NOMEM;
-        char *copy = rel_arena_alloc_packed(r->arena, sizeof n + v.len + 1, sizeof n);
+        char *copy = rel_arena_alloc_packed(rel_rec_arena(r), sizeof n + v.len + 1, sizeof n);
         if (!copy)
             return REL_NOMEM;
         memcpy(copy, &n, sizeof n);
@@ -169,9 +211,9 @@ rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed)
 void rel_record_mark_saved(rel_record *r)
 {
     unsigned char *f = rel_record_flags(r);
-    for (size_t i = 0; i < r->model->nattrs; i++)
+    for (size_t i = 0; i < rel_rec_model(r)->nattrs; i++)
         f[i] &= (unsigned char)~REL_SLOT_CHANGED;
-    r->stored = true;
+    rel_record_set_stored(r, true);
 }
 
 void rel_record_clear(rel_record *r, int i)
@@ -180,10 +222,11 @@ void rel_record_clear(rel_record *r, int i)
     rel_record_flags(r)[i] = 0;
 }
 
-/* The slots and flag bytes are contiguous after the header. */
+/* The slots and flag bytes (the row's own too) are contiguous after the
+ * shape pointer. */
 static size_t state_bytes(const rel_record *r)
 {
-    return record_bytes(r->model) - sizeof *r;
+    return record_bytes(rel_rec_model(r)) - sizeof *r;
 }
 
 void *rel_record_state_save(rel_arena *arena, const rel_record *r)
@@ -466,7 +509,7 @@ static int attr_index(const rel_record *r, const char *attr)
 {
     if (!r || !attr)
         return -1;
-    return rel_model_attr_index(r->model, attr);
+    return rel_model_attr_index(rel_rec_model(r), attr);
 }
 
 rel_status rel_set(rel_record *r, const char *attr, rel_value v, rel_error *err)
@@ -475,14 +518,14 @@ rel_status rel_set(rel_record *r, const char *attr, rel_value v, rel_error *err)
         return rel_err(err, REL_MISUSE, "rel_set: the record is NULL");
     int i = attr_index(r, attr);
     if (i < 0)
-        return rel_err(err, REL_INVALID, "%s has no attribute '%s'", r->model->name,
+        return rel_err(err, REL_INVALID, "%s has no attribute '%s'", rel_rec_model(r)->name,
                        attr ? attr : "(null)");
     rel_buf scratch;
     rel_buf_init(&scratch);
     rel_value canon;
-    rel_status st = rel_value_coerce(&r->model->attrs[i], v, &canon, &scratch, err);
+    rel_status st = rel_value_coerce(&rel_rec_model(r)->attrs[i], v, &canon, &scratch, err);
     if (st == REL_INVALID) /* "Employee.age: 'x' is not a valid INTEGER" */
-        rel_error_prefix(err, "", r->model->name);
+        rel_error_prefix(err, "", rel_rec_model(r)->name);
     if (st == REL_OK) {
         st = rel_record_put(r, i, canon, true);
         if (st == REL_NOMEM)
@@ -612,7 +655,7 @@ const char *rel_get_text(const rel_record *r, const char *attr)
     /* Numbers and dates as text, in the row's memory (kept until it is freed). */
     rel_buf b;
     rel_buf_init(&b);
-    rel_type t = r->model->attrs[i].a.type;
+    rel_type t = rel_rec_model(r)->attrs[i].a.type;
     if (v.kind == REL_V_INT && t == REL_DATE) {
         char iso[32];
         rel_datetime_iso(v.i, iso);
@@ -624,7 +667,7 @@ const char *rel_get_text(const rel_record *r, const char *attr)
     } else {
         rel_json_double(&b, v.d);
     }
-    char *s = b.oom ? NULL : rel_arena_strdup(r->arena, rel_buf_cstr(&b));
+    char *s = b.oom ? NULL : rel_arena_strdup(rel_rec_arena(r), rel_buf_cstr(&b));
     rel_buf_free(&b);
     return s;
 }

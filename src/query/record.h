@@ -45,23 +45,52 @@ typedef union rel_slot {
  * set (selected or assigned) and changed since load or save. */
 enum { REL_SLOT_KIND = 0x07, REL_SLOT_SET = 0x08, REL_SLOT_CHANGED = 0x10 };
 
-/* A row. A result holds one per loaded row, so it is kept small: the header
- * below (48 bytes), then model->nattrs slots, then as many flag bytes, in one
- * allocation. Everything else (text, includes) lives in `arena`. */
-struct rel_record {
+/* What the rows of one query share, so that a row itself is small: their
+ * model, the memory their text lives in, their JSON key order and how BIGINT
+ * prints. A rel_new record has one of its own. */
+typedef struct rel_shape {
     const rel_model *model;
-    rel_arena *arena;      /* where text lives: the result's, or the record's own */
-    rel_incl_slot *incl;   /* included associations, in include order */
-    rel_record *through;   /* belongsToMany: the junction row it came with (JSON
-                              key: its model's name) */
-    const int *order;      /* JSON key order (attribute indexes) when the row was
+    rel_arena *arena;      /* the result's, or a rel_new record's own */
+    const int *order;      /* JSON key order (attribute indexes) when rows were
                               read with an explicit attribute list; NULL: model order */
     uint32_t norder;
-    unsigned nincl : 24;   /* rel_record_incl_alloc keeps it in range */
-    unsigned owns_arena : 1;      /* made by rel_new: freed by rel_record_free */
-    unsigned stored : 1;          /* came from or was saved to the database */
-    unsigned bigint_as_string : 1;/* read from / saved to PostgreSQL: BIGINT prints as a string */
+    bool bigint_as_string; /* read from / saved to PostgreSQL: BIGINT prints as a string */
+    bool owns_arena;       /* rel_new's: freed by rel_record_free */
+    bool shared;           /* several rows use it: copied before one row changes it */
+} rel_shape;
+
+/* Included rows of a row, in include order. */
+typedef struct rel_incl_list {
+    size_t n;
+    rel_incl_slot at[];
+} rel_incl_list;
+
+/* A row, laid out in one allocation as
+ *
+ *   [rel_incl_list *]  when made with REL_REC_INCL (includes go under it)
+ *   [rel_record *]     when made with REL_REC_THROUGH (its junction row)
+ *   rel_record         the shape
+ *   rel_slot           model->nattrs values
+ *   unsigned char      model->nattrs flag bytes, then the row's own flags
+ *
+ * A result holds one per loaded row: a task with four attributes loaded with
+ * its junction row takes 56 + 48 bytes. */
+struct rel_record {
+    rel_shape *shape;
 };
+
+/* The row's own flag byte (after the attributes'). */
+enum { REL_REC_INCL = 0x01, REL_REC_THROUGH = 0x02, REL_REC_STORED = 0x04 };
+
+static inline const rel_model *rel_rec_model(const rel_record *r)
+{
+    return r->shape->model;
+}
+
+static inline rel_arena *rel_rec_arena(const rel_record *r)
+{
+    return r->shape->arena;
+}
 
 static inline rel_slot *rel_record_slots(const rel_record *r)
 {
@@ -70,8 +99,80 @@ static inline rel_slot *rel_record_slots(const rel_record *r)
 
 static inline unsigned char *rel_record_flags(const rel_record *r)
 {
-    return (unsigned char *)(rel_record_slots(r) + r->model->nattrs);
+    return (unsigned char *)(rel_record_slots(r) + r->shape->model->nattrs);
 }
+
+static inline unsigned char *rel_record_own_flags(const rel_record *r)
+{
+    return rel_record_flags(r) + r->shape->model->nattrs;
+}
+
+/* Came from or was saved to the database. */
+static inline bool rel_record_stored(const rel_record *r)
+{
+    return (*rel_record_own_flags(r) & REL_REC_STORED) != 0;
+}
+
+static inline void rel_record_set_stored(rel_record *r, bool on)
+{
+    unsigned char *f = rel_record_own_flags(r);
+    *f = (unsigned char)(on ? *f | REL_REC_STORED : *f & ~REL_REC_STORED);
+}
+
+/* The pointer slots in front of the record (NULL when it has none). */
+static inline rel_record **rel_record_through_slot(const rel_record *r)
+{
+    if (!(*rel_record_own_flags(r) & REL_REC_THROUGH))
+        return NULL;
+    return (rel_record **)(void *)((char *)(void *)(uintptr_t)r - sizeof(void *));
+}
+
+static inline rel_incl_list **rel_record_incl_slot(const rel_record *r)
+{
+    unsigned char f = *rel_record_own_flags(r);
+    if (!(f & REL_REC_INCL))
+        return NULL;
+    size_t back = (f & REL_REC_THROUGH) ? 2 : 1;
+    return (rel_incl_list **)(void *)((char *)(void *)(uintptr_t)r - back * sizeof(void *));
+}
+
+/* belongsToMany: the junction row the row came with (JSON key: its model's
+ * name), or NULL. */
+static inline rel_record *rel_record_through(const rel_record *r)
+{
+    rel_record **p = rel_record_through_slot(r);
+    return p ? *p : NULL;
+}
+
+/* Sets it; false when r was not made with REL_REC_THROUGH (a bug). */
+static inline bool rel_record_set_through(rel_record *r, rel_record *through)
+{
+    rel_record **p = rel_record_through_slot(r);
+    if (p)
+        *p = through;
+    return p != NULL;
+}
+
+static inline size_t rel_record_nincl(const rel_record *r)
+{
+    rel_incl_list **p = rel_record_incl_slot(r);
+    return p && *p ? (*p)->n : 0;
+}
+
+/* The included associations (rel_record_nincl of them). */
+static inline rel_incl_slot *rel_record_incl(const rel_record *r)
+{
+    rel_incl_list **p = rel_record_incl_slot(r);
+    return p && *p ? (*p)->at : NULL;
+}
+
+/* A shape for rows of model whose text lives in arena (a result's), shared
+ * by them; order/norder as in rel_shape. NULL when out of memory. */
+rel_shape *rel_shape_new(rel_arena *arena, const rel_model *model, const int *order,
+                         size_t norder, bool bigint_as_string);
+/* r's shape, made its own first when other rows share it (to change it for
+ * r alone). NULL when out of memory. */
+rel_shape *rel_record_own_shape(rel_record *r);
 
 /* Byte length of a text or blob slot. */
 static inline size_t rel_slot_len(const char *s)
@@ -133,11 +234,13 @@ void rel_record_clear(rel_record *r, int i);
 void *rel_record_state_save(rel_arena *arena, const rel_record *r);
 void rel_record_state_restore(rel_record *r, const void *state);
 
-/* Gives r room for n included associations (zeroed), in its arena. */
+/* Gives r (made with REL_REC_INCL) room for n included associations
+ * (zeroed), in its arena. */
 rel_status rel_record_incl_alloc(rel_record *r, size_t n, rel_error *err);
 
-/* A record whose memory lives in `arena` (a result's). */
-rel_record *rel_record_in(rel_arena *arena, const rel_model *model);
+/* A row of shape (its model, in its arena), with room for what `extras`
+ * (REL_REC_INCL, REL_REC_THROUGH) says. NULL when out of memory. */
+rel_record *rel_record_in(rel_shape *shape, unsigned extras);
 /* Sets every attribute that has a default value to it, as rel_new does
  * (marked changed, so an insert writes it). REL_NOMEM on out of memory. */
 rel_status rel_record_apply_defaults(rel_record *r);

@@ -61,9 +61,9 @@ static const rel_incl_slot *slot_of(const rel_record *r, const char *assoc)
 {
     if (!r || !assoc)
         return NULL;
-    for (size_t i = 0; i < r->nincl; i++)
-        if (r->incl[i].assoc && strcmp(r->incl[i].assoc->name, assoc) == 0)
-            return &r->incl[i];
+    for (size_t i = 0; i < rel_record_nincl(r); i++)
+        if (rel_record_incl(r)[i].assoc && strcmp(rel_record_incl(r)[i].assoc->name, assoc) == 0)
+            return &rel_record_incl(r)[i];
     return NULL;
 }
 
@@ -87,5 +87,5 @@ rel_record *rel_get_many_at(const rel_record *r, const char *assoc, size_t i)
 
 rel_record *rel_get_through(const rel_record *r)
 {
-    return r ? r->through : NULL;
+    return r ? rel_record_through(r) : NULL;
 }

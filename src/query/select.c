@@ -157,6 +157,14 @@ static rel_status read_failed(const rel_model *m, int i, rel_status s, rel_error
 /* Columns are read a run at a time: one call into the driver per run. */
 #define READ_RUN 16
 
+rel_shape *rel_select_shape(rel_arena *arena, const rel_model *m, const rel_colset *cols,
+                             bool bigint_as_string)
+{
+    bool keyed = cols && !cols->all;
+    return rel_shape_new(arena, m, keyed ? cols->idx : NULL, keyed ? cols->nshow : 0,
+                         bigint_as_string);
+}
+
 rel_status rel_select_read_row(rel_stmt *st, int first, rel_record *rec, const rel_colset *cols,
                                rel_error *err)
 {
@@ -169,15 +177,11 @@ rel_status rel_select_read_row(rel_stmt *st, int first, rel_record *rec, const r
         size_t bad;
         rel_status s = rel_stmt_cols(st, first + (int)k0, n, cols->types + k0, vals, &bad);
         if (s != REL_OK)
-            return read_failed(rec->model, idx[bad], s, err);
+            return read_failed(rel_rec_model(rec), idx[bad], s, err);
         for (size_t k = 0; k < n; k++)
             if (rel_record_put_read_at(rec, slots, flags, idx[k], &vals[k]) != REL_OK)
                 return rel_err_nomem(err);
     }
-    rec->stored = true;
-    if (!cols->all) {
-        rec->order = cols->idx;
-        rec->norder = cols->nshow;
-    }
+    rel_record_set_stored(rec, true);
     return REL_OK;
 }

@@ -48,9 +48,14 @@ void rel_select_build(rel_sql *q, const rel_model *m, const char *alias,
 /* Appends ` LIMIT ? OFFSET ?` as needed (0: none), both bound. */
 void rel_select_limit(rel_sql *q, int64_t limit, int64_t offset);
 
+/* The shape of rows read with cols (record.h): their key order is cols'
+ * when it is not every attribute. NULL when out of memory. */
+rel_shape *rel_select_shape(rel_arena *arena, const rel_model *m, const rel_colset *cols,
+                            bool bigint_as_string);
+
 /* Reads cols.n columns of the current row, starting at column `first`, into
  * rec (copied into rec's arena: no allocation per value beyond the arena's).
- * Marks rec stored and sets its JSON key order to cols. */
+ * Marks rec stored (its JSON key order is its shape's: rel_select_shape). */
 rel_status rel_select_read_row(rel_stmt *st, int first, rel_record *rec,
                                const rel_colset *cols, rel_error *err);
 

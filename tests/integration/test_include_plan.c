@@ -153,9 +153,10 @@ static void load(fixture *f, int n)
 static size_t tree_rows(const rel_record *r)
 {
     size_t n = 1;
-    for (size_t s = 0; s < r->nincl; s++)
-        for (size_t i = 0; i < r->incl[s].n; i++)
-            n += tree_rows(r->incl[s].rows[i]);
+    const rel_incl_slot *incl = rel_record_incl(r);
+    for (size_t s = 0; s < rel_record_nincl(r); s++)
+        for (size_t i = 0; i < incl[s].n; i++)
+            n += tree_rows(incl[s].rows[i]);
     return n;
 }
 
@@ -170,13 +171,15 @@ static size_t result_rows(const rel_result *res)
 /* Every record of the tree lives in the result's arena. */
 static bool in_arena(const rel_record *r, const rel_arena *arena)
 {
-    if (r->arena != arena || r->owns_arena)
+    if (rel_rec_arena(r) != arena || r->shape->owns_arena)
         return false;
-    if (r->through && r->through->arena != arena)
+    const rel_record *through = rel_record_through(r);
+    if (through && rel_rec_arena(through) != arena)
         return false;
-    for (size_t s = 0; s < r->nincl; s++)
-        for (size_t i = 0; i < r->incl[s].n; i++)
-            if (!in_arena(r->incl[s].rows[i], arena))
+    const rel_incl_slot *incl = rel_record_incl(r);
+    for (size_t s = 0; s < rel_record_nincl(r); s++)
+        for (size_t i = 0; i < incl[s].n; i++)
+            if (!in_arena(incl[s].rows[i], arena))
                 return false;
     return true;
 }

@@ -128,12 +128,13 @@ static void ref_value(rel_buf *b, rel_type t, rel_value v, bool bigint_as_string
 
 static void ref_record(rel_buf *b, const rel_record *r, bool bigint_as_string)
 {
-    const rel_model *m = r->model;
+    const rel_model *m = rel_rec_model(r);
+    const rel_shape *sh = r->shape;
     bool first = true;
     rel_buf_putc(b, '{');
-    size_t n = r->order ? r->norder : m->nattrs;
+    size_t n = sh->order ? sh->norder : m->nattrs;
     for (size_t j = 0; j < n; j++) {
-        int i = r->order ? r->order[j] : (int)j;
+        int i = sh->order ? sh->order[j] : (int)j;
         if (!rel_record_has(r, i))
             continue;
         if (!first)
@@ -143,12 +144,14 @@ static void ref_record(rel_buf *b, const rel_record *r, bool bigint_as_string)
         rel_buf_putc(b, ':');
         ref_value(b, m->attrs[i].a.type, rel_record_at(r, i), bigint_as_string);
     }
-    if (r->through) {
+    const rel_record *through = rel_record_through(r);
+    if (through) {
+        const char *name = rel_rec_model(through)->name;
         if (!first)
             rel_buf_putc(b, ',');
-        rel_json_string(b, r->through->model->name, strlen(r->through->model->name));
+        rel_json_string(b, name, strlen(name));
         rel_buf_putc(b, ':');
-        ref_record(b, r->through, bigint_as_string);
+        ref_record(b, through, bigint_as_string);
     }
     rel_buf_putc(b, '}');
 }
@@ -256,7 +259,7 @@ static int attr_index(const rel_model *m, const char *attr)
 
 static void put(rel_record *r, const char *attr, rel_value v)
 {
-    assert_int_equal(rel_record_put(r, attr_index(r->model, attr), v, false), REL_OK);
+    assert_int_equal(rel_record_put(r, attr_index(rel_rec_model(r), attr), v, false), REL_OK);
 }
 
 static rel_value int_value(int64_t i)
@@ -283,10 +286,12 @@ static rel_result *make_rows(size_t n)
     static const char *const docs[] = {"{\"a\":[1,2.5,\"x\"]}", "null", "[]", "\"s\""};
     rel_result *res = rel_result_new(thing);
     assert_non_null(res);
+    rel_shape *shape = rel_shape_new(res->arena, thing, NULL, 0, false);
+    assert_non_null(shape);
     int64_t walk_at = INT64_C(1767323045678), walk_long = walk_at, walk_created = 0;
     char text[256];
     for (size_t i = 0; i < n; i++) {
-        rel_record *r = rel_record_in(res->arena, thing);
+        rel_record *r = rel_record_in(shape, 0);
         assert_non_null(r);
         for (size_t a = 0; a < thing->nattrs; a++) {
             const char *name = thing->attrs[a].a.name;
@@ -409,8 +414,12 @@ static void order_and_junction(void **state)
 {
     (void)state;
     rel_result *res = rel_result_new(thing);
-    rel_record *r = rel_record_in(res->arena, thing);
-    rel_record *j = rel_record_in(res->arena, link);
+    rel_shape *shape = rel_shape_new(res->arena, thing, NULL, 0, false);
+    rel_shape *jshape = rel_shape_new(res->arena, link, NULL, 0, false);
+    assert_non_null(shape);
+    assert_non_null(jshape);
+    rel_record *r = rel_record_in(shape, REL_REC_THROUGH);
+    rel_record *j = rel_record_in(jshape, 0);
     put(r, "n", int_value(-42));
     put(r, "at", int_value(-1));
     put(r, LONG_KEY, int_value(-1));
@@ -418,9 +427,9 @@ static void order_and_junction(void **state)
     put(j, "w", int_value(7));
     int order[] = {attr_index(thing, "s"), attr_index(thing, "n"), attr_index(thing, LONG_KEY),
                    attr_index(thing, "at")};
-    r->order = order;
-    r->norder = 4;
-    r->through = j;
+    shape->order = order;
+    shape->norder = 4;
+    assert_true(rel_record_set_through(r, j));
     assert_int_equal(rel_result_push(res, r), REL_OK);
     char *got = rel_result_json(res);
     assert_string_equal(got, "[{\"s\":\"tab\\there\",\"n\":-42,\"" LONG_KEY
@@ -428,8 +437,8 @@ static void order_and_junction(void **state)
                              "\"at\":\"1969-12-31T23:59:59.999Z\",\"Link\":{\"w\":7}}]");
     free(got);
     /* Without the order: model order, the junction after the attributes. */
-    r->order = NULL;
-    r->norder = 0;
+    shape->order = NULL;
+    shape->norder = 0;
     got = rel_result_json(res);
     char *want = ref_result(res);
     assert_string_equal(got, want);
