@@ -788,26 +788,63 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-#define W2_PG_BATCH 1000
+#define W2_BATCH 1000 /* rows per INSERT, both engines */
 
+/* "INSERT ... VALUES (?, ?, ?, ?), ..." for n rows. */
+static char *w2_sqlite_sql(size_t n)
+{
+    text t = {0};
+    static const char head[] =
+        "INSERT INTO \"Employees\" (\"name\", \"createdAt\", \"updatedAt\", \"OrganizationId\") "
+        "VALUES ";
+    text_put(&t, head, sizeof head - 1);
+    for (size_t i = 0; i < n; i++)
+        text_put(&t, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)", i ? 14 : 12);
+    text_put(&t, "", 1);
+    return t.p;
+}
+
+/* Prepared 1,000-row INSERTs in one transaction. The ids are consecutive
+ * (AUTOINCREMENT, no triggers, one writer): the last one minus the count,
+ * as Sequelize computes them on SQLite. */
 static void w2_insert_sqlite(sqlite3 *db, new_emp *rows, size_t n)
 {
     char stamp[32];
     bench_date_sqlite(rows[0].created, stamp);
     sq_exec(db, "BEGIN");
-    sqlite3_stmt *st = sq_prepare(db, "INSERT INTO \"Employees\" (\"name\", \"createdAt\", "
-                                      "\"updatedAt\", \"OrganizationId\") VALUES (?, ?, ?, ?)");
-    sqlite3_bind_text(st, 2, stamp, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, stamp, -1, SQLITE_STATIC);
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_text(st, 1, rows[i].name, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, rows[i].org_id);
+    sqlite3_stmt *full = NULL, *rest = NULL;
+    size_t nfull = n / W2_BATCH * W2_BATCH;
+    if (nfull) {
+        char *sql = w2_sqlite_sql(W2_BATCH);
+        full = sq_prepare(db, sql);
+        free(sql);
+    }
+    if (n > nfull) {
+        char *sql = w2_sqlite_sql(n - nfull);
+        rest = sq_prepare(db, sql);
+        free(sql);
+    }
+    for (size_t at = 0; at < n; at += W2_BATCH) {
+        size_t k = n - at < W2_BATCH ? n - at : W2_BATCH;
+        sqlite3_stmt *st = k == W2_BATCH ? full : rest;
+        for (size_t i = 0; i < k; i++) {
+            int p = (int)(4 * i);
+            sqlite3_bind_text(st, p + 1, rows[at + i].name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, p + 2, stamp, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, p + 3, stamp, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, p + 4, rows[at + i].org_id);
+        }
         int rc = sqlite3_step(st);
         sq_step_error(db, rc);
-        rows[i].id = sqlite3_last_insert_rowid(db);
+        if ((size_t)sqlite3_changes(db) != k)
+            bench_die("INSERT stored %d of %zu rows", sqlite3_changes(db), k);
+        int64_t first = sqlite3_last_insert_rowid(db) - (int64_t)k + 1;
+        for (size_t i = 0; i < k; i++)
+            rows[at + i].id = first + (int64_t)i;
         sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
+    sqlite3_finalize(full);
+    sqlite3_finalize(rest);
     sq_exec(db, "COMMIT");
 }
 
@@ -834,12 +871,12 @@ static void w2_insert_pg(PGconn *c, new_emp *rows, size_t n)
 {
     char stamp[32];
     bench_date_pg(rows[0].created, stamp);
-    const char **vals = xmalloc(4 * W2_PG_BATCH * sizeof *vals);
-    char (*orgs)[24] = xmalloc(W2_PG_BATCH * sizeof *orgs);
+    const char **vals = xmalloc(4 * W2_BATCH * sizeof *vals);
+    char (*orgs)[24] = xmalloc(W2_BATCH * sizeof *orgs);
     pg_cmd(c, "BEGIN");
-    size_t full = n / W2_PG_BATCH * W2_PG_BATCH;
+    size_t full = n / W2_BATCH * W2_BATCH;
     if (full) {
-        char *sql = w2_pg_sql(W2_PG_BATCH);
+        char *sql = w2_pg_sql(W2_BATCH);
         pg_prepare(c, "w2_full", sql);
         free(sql);
     }
@@ -848,8 +885,8 @@ static void w2_insert_pg(PGconn *c, new_emp *rows, size_t n)
         pg_prepare(c, "w2_rest", sql);
         free(sql);
     }
-    for (size_t at = 0; at < n; at += W2_PG_BATCH) {
-        size_t k = n - at < W2_PG_BATCH ? n - at : W2_PG_BATCH;
+    for (size_t at = 0; at < n; at += W2_BATCH) {
+        size_t k = n - at < W2_BATCH ? n - at : W2_BATCH;
         for (size_t i = 0; i < k; i++) {
             snprintf(orgs[i], sizeof orgs[i], "%" PRId64, rows[at + i].org_id);
             vals[4 * i] = rows[at + i].name;
@@ -857,7 +894,7 @@ static void w2_insert_pg(PGconn *c, new_emp *rows, size_t n)
             vals[4 * i + 2] = stamp;
             vals[4 * i + 3] = orgs[i];
         }
-        PGresult *r = pg_run(c, k == W2_PG_BATCH ? "w2_full" : "w2_rest", (int)(4 * k), vals,
+        PGresult *r = pg_run(c, k == W2_BATCH ? "w2_full" : "w2_rest", (int)(4 * k), vals,
                              PGRES_TUPLES_OK);
         if ((size_t)PQntuples(r) != k)
             bench_die("INSERT returned %d ids for %zu rows", PQntuples(r), k);
