@@ -537,32 +537,15 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         return REL_OK;
     if (!rows)
         return rel_err(err, REL_MISUSE, "rel_bulk_create: rows is NULL");
-    for (size_t j = 0; j < n; j++) {
-        rel_status st = check_args(db, rows[j], err);
-        if (st != REL_OK)
-            return st;
-        if (rel_rec_model(rows[j]) != rel_rec_model(rows[0]))
-            return rel_err(err, REL_INVALID, "rel_bulk_create: row %zu is a %s, not a %s", j,
-                           rel_rec_model(rows[j])->name, rel_rec_model(rows[0])->name);
-        if (rel_record_stored(rows[j]))
-            return rel_err(err, REL_INVALID, "rel_bulk_create: row %zu is already saved", j);
-    }
+    rel_status st = check_args(db, rows[0], err);
+    if (st != REL_OK)
+        return st;
     const rel_model *m = rel_rec_model(rows[0]);
-    int64_t now = rel_now_ms();
-    for (size_t j = 0; j < n; j++) {
-        if (stamp_insert(rows[j], now) != REL_OK)
-            return rel_err_nomem(err);
-        rel_status st = check_not_null(rows[j], true, &j, err);
-        if (st != REL_OK)
-            return st;
-    }
-
     const size_t max_params =
         rel_db_is_postgres(db) ? REL_PG_MAX_PARAMS : REL_SQLITE_MAX_PARAMS;
     rel_arena *tmp = rel_arena_new(0);
     if (!tmp)
         return rel_err_nomem(err);
-    rel_status st = REL_OK;
     size_t na = m->nattrs + 1;
     bulk b = {.db = db, .pg = rel_db_is_postgres(db), .consecutive = -1};
     rel_sql_init(&b.q, db->dialect);
@@ -577,9 +560,28 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         st = rel_err_nomem(err);
         goto out;
     }
-    /* Which automatic keys the database assigns, to undo them on failure. */
-    for (size_t j = 0; j < n; j++)
-        auto_key[j] = m->pk >= 0 && !insert_column(rows[j], (size_t)m->pk);
+    /* Every row checked and stamped before any SQL, in one pass over them (a
+     * program may give a million): same model, not saved, timestamps,
+     * allowNull; and which automatic keys the database assigns, to undo them
+     * on failure. */
+    int64_t now = rel_now_ms();
+    for (size_t j = 0; j < n && st == REL_OK; j++) {
+        if (!rows[j])
+            st = rel_err(err, REL_MISUSE, "rel_bulk_create: row %zu is NULL", j);
+        else if (rel_rec_model(rows[j]) != m)
+            st = rel_err(err, REL_INVALID, "rel_bulk_create: row %zu is a %s, not a %s", j,
+                         rel_rec_model(rows[j])->name, m->name);
+        else if (rel_record_stored(rows[j]))
+            st = rel_err(err, REL_INVALID, "rel_bulk_create: row %zu is already saved", j);
+        else if (stamp_insert(rows[j], now) != REL_OK)
+            st = rel_err_nomem(err);
+        else
+            st = check_not_null(rows[j], true, &j, err);
+        if (st == REL_OK)
+            auto_key[j] = m->pk >= 0 && !insert_column(rows[j], (size_t)m->pk);
+    }
+    if (st != REL_OK)
+        goto out;
 
     st = rel_db_atomic_begin(db, err);
     if (st != REL_OK)

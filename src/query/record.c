@@ -54,20 +54,43 @@ rel_shape *rel_record_own_shape(rel_record *r)
     return sh;
 }
 
-rel_record *rel_record_in(rel_shape *shape, unsigned extras)
+/* A zeroed record of shape with its prefix, in mem (prefix_bytes(extras) +
+ * record_bytes(model) bytes): every slot REL_V_NULL, not set, no includes. */
+static rel_record *record_init(char *mem, rel_shape *shape, unsigned extras)
 {
-    if (!shape || !shape->model || !shape->model->attrs)
-        return NULL;
-    extras &= REL_REC_INCL | REL_REC_THROUGH;
-    size_t pre = prefix_bytes(extras), n = record_bytes(shape->model);
-    char *mem = rel_arena_alloc_packed(shape->arena, pre + n, _Alignof(rel_record));
-    if (!mem)
-        return NULL;
-    memset(mem, 0, pre + n); /* every slot REL_V_NULL, not set, no includes */
+    size_t pre = prefix_bytes(extras);
+    memset(mem, 0, pre + record_bytes(shape->model));
     rel_record *r = (rel_record *)(void *)(mem + pre);
     r->shape = shape;
     *rel_record_own_flags(r) = (unsigned char)extras;
     return r;
+}
+
+rel_record *rel_record_in(rel_shape *shape, unsigned extras)
+{
+    if (!shape || !shape->arena || !shape->model || !shape->model->attrs)
+        return NULL;
+    extras &= REL_REC_INCL | REL_REC_THROUGH;
+    char *mem = rel_arena_alloc_packed(
+        shape->arena, prefix_bytes(extras) + record_bytes(shape->model), _Alignof(rel_record));
+    return mem ? record_init(mem, shape, extras) : NULL;
+}
+
+void *rel_record_text_alloc(const rel_record *r, size_t n, size_t align)
+{
+    rel_shape *sh = r->shape;
+    if (!sh->arena) {
+        size_t pad = (size_t)(-(uintptr_t)sh->room & (align - 1));
+        if (sh->room && pad <= (size_t)(sh->room_end - sh->room) &&
+            n <= (size_t)(sh->room_end - sh->room) - pad) {
+            char *p = sh->room + pad;
+            sh->room = p + n;
+            return p;
+        }
+        if (n > SIZE_MAX - 256 || !(sh->arena = rel_arena_new(n + 256)))
+            return NULL;
+    }
+    return rel_arena_alloc_packed(sh->arena, n, align);
 }
 
 rel_status rel_record_incl_alloc(rel_record *r, size_t n, rel_error *err)
@@ -121,33 +144,37 @@ rel_status rel_record_apply_defaults(rel_record *r)
     return st;
 }
 
+/* Text a rel_new record holds without an arena: a short string or two. */
+#define REL_NEW_ROOM 24
+
 rel_record *rel_new(const rel_model *model)
 {
     if (!model || !model->attrs)
         return NULL;
-    /* Room for the shape, the record and a little text: a program may hold
-     * a million of these (bulk create); longer values take another chunk. */
-    rel_arena *arena = rel_arena_new(sizeof(rel_shape) + record_bytes(model) + 48);
-    if (!arena)
+    /* One block: the shape, the record and a little room for text. A program
+     * may hold a million of these (bulk create); longer text gets an arena. */
+    size_t head = (sizeof(rel_shape) + 7) / 8 * 8, bytes = record_bytes(model);
+    char *block = malloc(head + bytes + REL_NEW_ROOM);
+    if (!block)
         return NULL;
-    rel_shape *sh = rel_shape_new(arena, model, NULL, 0, false);
-    rel_record *r = sh ? rel_record_in(sh, 0) : NULL;
-    if (!r)
-        goto fail;
-    sh->owns_arena = true;
-    sh->shared = false;
-    if (rel_record_apply_defaults(r) != REL_OK)
-        goto fail;
+    rel_shape *sh = (rel_shape *)(void *)block;
+    *sh = (rel_shape){.model = model, .owns_arena = true,
+                      .room = block + head + bytes, .room_end = block + head + bytes + REL_NEW_ROOM};
+    rel_record *r = record_init(block + head, sh, 0);
+    if (rel_record_apply_defaults(r) != REL_OK) {
+        rel_record_free(r);
+        return NULL;
+    }
     return r;
-fail:
-    rel_arena_free(arena);
-    return NULL;
 }
 
 void rel_record_free(rel_record *record)
 {
-    if (record && record->shape->owns_arena)
-        rel_arena_free(record->shape->arena);
+    if (!record || !record->shape->owns_arena)
+        return;
+    rel_shape *sh = record->shape;
+    rel_arena_free(sh->arena);
+    free(sh); /* the block starts with it */
 }
 
 const rel_model *rel_record_model(const rel_record *record)
@@ -190,7 +217,7 @@ rel_status rel_record_put(rel_record *r, int i, rel_value v, bool mark_changed)
         uint32_t n = (uint32_t)v.len;
         if (v.len >= UINT32_MAX)
             return REL_NOMEM;
-        char *copy = rel_arena_alloc_packed(rel_rec_arena(r), sizeof n + v.len + 1, sizeof n);
+        char *copy = rel_record_text_alloc(r, sizeof n + v.len + 1, sizeof n);
         if (!copy)
             return REL_NOMEM;
         memcpy(copy, &n, sizeof n);
@@ -667,7 +694,9 @@ const char *rel_get_text(const rel_record *r, const char *attr)
     } else {
         rel_json_double(&b, v.d);
     }
-    char *s = b.oom ? NULL : rel_arena_strdup(rel_rec_arena(r), rel_buf_cstr(&b));
+    char *s = b.oom ? NULL : rel_record_text_alloc(r, b.len + 1, 1);
+    if (s)
+        memcpy(s, rel_buf_cstr(&b), b.len + 1);
     rel_buf_free(&b);
     return s;
 }

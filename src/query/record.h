@@ -50,12 +50,15 @@ enum { REL_SLOT_KIND = 0x07, REL_SLOT_SET = 0x08, REL_SLOT_CHANGED = 0x10 };
  * prints. A rel_new record has one of its own. */
 typedef struct rel_shape {
     const rel_model *model;
-    rel_arena *arena;      /* the result's, or a rel_new record's own */
+    rel_arena *arena;      /* the result's; a rel_new record's own, made when its
+                              text outgrows the room after it (NULL until then) */
+    char *room, *room_end; /* rel_new: free bytes for text in the record's block */
     const int *order;      /* JSON key order (attribute indexes) when rows were
                               read with an explicit attribute list; NULL: model order */
     uint32_t norder;
     bool bigint_as_string; /* read from / saved to PostgreSQL: BIGINT prints as a string */
-    bool owns_arena;       /* rel_new's: freed by rel_record_free */
+    bool owns_arena;       /* rel_new's: the block (shape, record, room) and the
+                              arena are freed by rel_record_free */
     bool shared;           /* several rows use it: copied before one row changes it */
 } rel_shape;
 
@@ -91,6 +94,11 @@ static inline rel_arena *rel_rec_arena(const rel_record *r)
 {
     return r->shape->arena;
 }
+
+/* n bytes for r's text, aligned to align (at most 8): from the room after a
+ * rel_new record, else its arena (made now for a rel_new record that has
+ * none). NULL when out of memory. */
+void *rel_record_text_alloc(const rel_record *r, size_t n, size_t align);
 
 static inline rel_slot *rel_record_slots(const rel_record *r)
 {
