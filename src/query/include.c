@@ -287,15 +287,35 @@ rel_status rel_include_filter(rel_sql *q, const rel_model *m, const char *alias,
 
 /* ---------------------------------------------------------------- key hash */
 
-/* Distinct key values of the parents, each with the chain of parents having it. */
+/* Distinct key values of the parents, each with the chain of parents having
+ * it. Kept small (32-bit indexes): it is alive while a level's rows load. */
 typedef struct keymap {
     size_t cap;        /* slots, a power of two */
-    size_t *slot;      /* key index + 1, 0 when empty */
-    rel_value *keys;   /* distinct keys, in first-seen order */
+    uint32_t *slot;    /* key index + 1, 0 when empty */
+    rel_value *keys;   /* distinct keys, in first-seen order, while the query is
+                          built; NULL after (keymap_drop_keys) */
     size_t nkeys;
-    size_t *head;      /* per key: first parent (SIZE_MAX: none) */
-    size_t *next;      /* per parent: next parent with the same key */
+    uint32_t *head;    /* per key: first parent */
+    uint32_t *next;    /* per parent: next parent with the same key (KM_END: none) */
+    rel_record *const *rows; /* the parents */
+    int key;           /* their key attribute */
 } keymap;
+
+#define KM_END UINT32_MAX
+
+/* Key k's value: from the list, or, once it is dropped, from the first
+ * parent having it. */
+static rel_value keymap_key(const keymap *km, size_t k)
+{
+    return km->keys ? km->keys[k] : rel_record_at(km->rows[km->head[k]], km->key);
+}
+
+/* The query is built: the list of keys is no longer needed. */
+static void keymap_drop_keys(keymap *km)
+{
+    free(km->keys);
+    km->keys = NULL;
+}
 
 uint64_t rel_include_hash(rel_value v)
 {
@@ -346,7 +366,7 @@ static size_t keymap_find(const keymap *km, rel_value v)
     for (size_t s = rel_include_hash(v) & (km->cap - 1);; s = (s + 1) & (km->cap - 1)) {
         if (!km->slot[s])
             return SIZE_MAX;
-        if (rel_include_key_equal(km->keys[km->slot[s] - 1], v))
+        if (rel_include_key_equal(keymap_key(km, km->slot[s] - 1), v))
             return km->slot[s] - 1;
     }
 }
@@ -354,6 +374,10 @@ static size_t keymap_find(const keymap *km, rel_value v)
 static bool keymap_build(keymap *km, rel_record *const *rows, size_t n, int key)
 {
     memset(km, 0, sizeof *km);
+    km->rows = rows;
+    km->key = key;
+    if (n >= KM_END / 2)
+        return false;
     km->cap = 16;
     while (km->cap < 2 * n)
         km->cap *= 2;
@@ -366,7 +390,7 @@ static bool keymap_build(keymap *km, rel_record *const *rows, size_t n, int key)
     for (size_t i = n; i-- > 0;) {
         /* Walking backwards and pushing on the chain heads keeps each chain
          * in the parents' order. */
-        km->next[i] = SIZE_MAX;
+        km->next[i] = KM_END;
         if (!rel_record_has(rows[i], key))
             continue;
         rel_value v = rel_record_at(rows[i], key);
@@ -377,12 +401,12 @@ static bool keymap_build(keymap *km, rel_record *const *rows, size_t n, int key)
             s = (s + 1) & (km->cap - 1);
         if (!km->slot[s]) {
             km->keys[km->nkeys] = v;
-            km->head[km->nkeys] = SIZE_MAX;
-            km->slot[s] = ++km->nkeys;
+            km->head[km->nkeys] = KM_END;
+            km->slot[s] = (uint32_t)++km->nkeys;
         }
         size_t k = km->slot[s] - 1;
         km->next[i] = km->head[k];
-        km->head[k] = i;
+        km->head[k] = (uint32_t)i;
     }
     return true;
 }
@@ -490,11 +514,14 @@ static rel_status hand_out(rel_arena *arena, rel_record *const *rows, size_t slo
         run->n = 0;
         return REL_OK;
     }
-    for (size_t p = km->head[key]; p != SIZE_MAX; p = km->next[p]) {
+    for (size_t p = km->head[key]; p != KM_END; p = km->next[p]) {
         rel_incl_slot *s = &rel_record_incl(rows[p])[slot_no];
         size_t take = one ? (s->n ? 0 : 1) : run->n;
         if (!take)
             continue;
+        if (take > UINT32_MAX - s->n)
+            return rel_err(err, REL_INVALID, "%s: more than %u included rows under one row",
+                           s->assoc ? s->assoc->name : "include", (unsigned)UINT32_MAX);
         rel_record **at = rel_arena_alloc_packed(arena, (s->n + take) * sizeof *at, sizeof *at);
         if (!at)
             return rel_err_nomem(err);
@@ -502,7 +529,7 @@ static rel_status hand_out(rel_arena *arena, rel_record *const *rows, size_t slo
             memcpy(at, s->rows, s->n * sizeof *at);
         memcpy(at + s->n, run->at, take * sizeof *at);
         s->rows = at;
-        s->n += take;
+        s->n += (uint32_t)take;
     }
     run->n = 0;
     return REL_OK;
@@ -525,6 +552,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     rel_rows got = {0};  /* loaded rows in query order, when deeper includes need them */
     rel_rows run = {0};  /* the current run of rows with one key */
     size_t run_key = SIZE_MAX;
+    rel_value run_value = {REL_V_NULL, 0, 0, NULL, 0}; /* its key */
     /* attributes: [] shows nothing: Sequelize leaves the association out of
      * the row, with everything included under it (_setInclude); its where
      * and required still filter the parents (rel_include_filter). */
@@ -646,15 +674,18 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     st = rel_sql_run(db, &q, &stmt, err);
     if (st != REL_OK)
         goto done;
+    /* The statement has its parameters: the key list and the query's text
+     * and values (a long key list for a large level) go before rows load. */
+    keymap_drop_keys(&km);
+    rel_sql_free(&q);
     const bool pg = rel_db_is_postgres(db);
     const bool show_through = btm && jcols.nshow > 0;
     const bool one = is_to_one(a);
     /* The rows of this node share a shape, their junction rows another. */
     rel_shape *tshape = rel_select_shape(arena, t, &tcols, pg);
     rel_shape *jshape = btm ? rel_select_shape(arena, j, &jcols, pg) : NULL;
-    const unsigned extras =
-        (node->include ? REL_REC_INCL : 0) | (show_through ? REL_REC_THROUGH : 0);
-    rel_record *jr = NULL; /* a hidden junction row is read into one record */
+    const unsigned extras = node->include ? REL_REC_INCL : 0;
+    rel_record *jr = NULL; /* hidden junction rows are all read into one record */
     if (!tshape || (btm && !jshape)) {
         st = rel_err_nomem(err);
         goto done;
@@ -667,8 +698,10 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         }
         if (step == 0)
             break;
-        rel_record *r = rel_record_in(tshape, extras);
-        if (btm && (show_through || !jr))
+        /* A shown junction row lives right after its row. */
+        rel_record *r = show_through ? rel_record_in_pair(tshape, extras, jshape, &jr)
+                                     : rel_record_in(tshape, extras);
+        if (btm && !show_through && !jr)
             jr = rel_record_in(jshape, 0);
         if (!r || (btm && !jr)) {
             st = rel_err_nomem(err);
@@ -685,7 +718,7 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         const rel_record *kr = btm ? jr : r;
         bool same = false;
         if (run_key != SIZE_MAX) {
-            const rel_value *cur = &km.keys[run_key];
+            const rel_value *cur = &run_value;
             if ((rel_record_flags(kr)[ckey] & REL_SLOT_KIND) == REL_V_INT)
                 same = cur->kind == REL_V_INT && rel_record_slots(kr)[ckey].i == cur->i;
             else
@@ -696,11 +729,11 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
             if (st != REL_OK)
                 goto done;
             run_key = keymap_find(&km, rel_record_at(kr, ckey));
+            if (run_key != SIZE_MAX)
+                run_value = keymap_key(&km, run_key);
         }
         if (run_key == SIZE_MAX)
             continue;
-        if (show_through)
-            rel_record_set_through(r, jr);
         if (!rows_push(&run, r) || (node->include && !rows_push(&got, r))) {
             st = rel_err_nomem(err);
             goto done;
@@ -711,6 +744,15 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
     st = hand_out(arena, rows, slot_no, one, &km, run_key, &run, err);
     if (st != REL_OK)
         goto done;
+    free(run.at);
+    run = (rel_rows){0};
+    if (got.n && got.n < got.cap) { /* kept while the next level loads */
+        rel_record **fit = realloc(got.at, got.n * sizeof *fit);
+        if (fit) {
+            got.at = fit;
+            got.cap = got.n;
+        }
+    }
 
     /* Deeper includes, for all of this node's rows at once; items of
      * `mine` with a path order them. */

@@ -66,6 +66,23 @@ static rel_record *record_init(char *mem, rel_shape *shape, unsigned extras)
     return r;
 }
 
+rel_record *rel_record_in_pair(rel_shape *shape, unsigned extras, rel_shape *jshape,
+                               rel_record **through)
+{
+    if (!shape || !shape->arena || !jshape || jshape->arena != shape->arena)
+        return NULL;
+    extras &= REL_REC_INCL;
+    size_t pre = prefix_bytes(extras), span = rel_record_span(shape->model);
+    char *mem = rel_arena_alloc_packed(shape->arena, pre + span + record_bytes(jshape->model),
+                                       _Alignof(rel_record));
+    if (!mem)
+        return NULL;
+    *through = record_init(mem + pre + span, jshape, 0);
+    rel_record *r = record_init(mem, shape, extras);
+    *rel_record_own_flags(r) |= REL_REC_NEXT;
+    return r;
+}
+
 rel_record *rel_record_in(rel_shape *shape, unsigned extras)
 {
     if (!shape || !shape->arena || !shape->model || !shape->model->attrs)

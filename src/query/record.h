@@ -27,9 +27,9 @@
 /* Included rows under one association of a row. */
 typedef struct rel_incl_slot {
     const rel_assoc *assoc;
-    bool loaded;          /* false: the association was not included */
     rel_record **rows;    /* to-one: 0 or 1 row */
-    size_t n;
+    uint32_t n;           /* include loading keeps it in range */
+    bool loaded;          /* false: the association was not included */
 } rel_incl_slot;
 
 /* One attribute's value; which member holds it is in the attribute's flag
@@ -83,7 +83,19 @@ struct rel_record {
 };
 
 /* The row's own flag byte (after the attributes'). */
-enum { REL_REC_INCL = 0x01, REL_REC_THROUGH = 0x02, REL_REC_STORED = 0x04 };
+enum {
+    REL_REC_INCL = 0x01,    /* room for includes in front */
+    REL_REC_THROUGH = 0x02, /* room for a pointer to its junction row in front */
+    REL_REC_STORED = 0x04,
+    REL_REC_NEXT = 0x08     /* its junction row follows it (rel_record_in_pair) */
+};
+
+/* Bytes of a row of model without what is in front of it, rounded so that
+ * a row placed after it is aligned. */
+static inline size_t rel_record_span(const rel_model *model)
+{
+    return (sizeof(rel_record) + model->nattrs * (sizeof(rel_slot) + 1) + 1 + 7) / 8 * 8;
+}
 
 static inline const rel_model *rel_rec_model(const rel_record *r)
 {
@@ -148,6 +160,9 @@ static inline rel_incl_list **rel_record_incl_slot(const rel_record *r)
  * name), or NULL. */
 static inline rel_record *rel_record_through(const rel_record *r)
 {
+    if (*rel_record_own_flags(r) & REL_REC_NEXT)
+        return (rel_record *)(void *)((char *)(void *)(uintptr_t)r +
+                                      rel_record_span(r->shape->model));
     rel_record **p = rel_record_through_slot(r);
     return p ? *p : NULL;
 }
@@ -249,6 +264,11 @@ rel_status rel_record_incl_alloc(rel_record *r, size_t n, rel_error *err);
 /* A row of shape (its model, in its arena), with room for what `extras`
  * (REL_REC_INCL, REL_REC_THROUGH) says. NULL when out of memory. */
 rel_record *rel_record_in(rel_shape *shape, unsigned extras);
+/* A row of shape (extras: REL_REC_INCL only) and its junction row of
+ * jshape right after it, in one allocation: rel_record_through gives the
+ * junction row without a pointer to it. NULL when out of memory. */
+rel_record *rel_record_in_pair(rel_shape *shape, unsigned extras, rel_shape *jshape,
+                               rel_record **through);
 /* Sets every attribute that has a default value to it, as rel_new does
  * (marked changed, so an insert writes it). REL_NOMEM on out of memory. */
 rel_status rel_record_apply_defaults(rel_record *r);
