@@ -334,13 +334,10 @@ rel_status rel_destroy(rel_db *db, rel_record *r, rel_error *err)
    writes exactly cols (ascending, as insert_columns gives them). */
 static bool same_columns(const rel_record *b, const int *cols, size_t ncols)
 {
-    const rel_model *m = rel_rec_model(b);
     size_t k = 0;
-    for (size_t i = 0; i < m->nattrs; i++) {
-        if (!rel_record_has(b, (int)i))
+    for (size_t i = 0; i < rel_rec_model(b)->nattrs; i++) {
+        if (!insert_column(b, i))
             continue;
-        if (rel_record_at(b, (int)i).kind == REL_V_NULL && is_auto_pk(&m->attrs[i]))
-            continue; /* left to the database */
         if (k == ncols || cols[k] != (int)i)
             return false;
         k++;

@@ -718,11 +718,10 @@ static rel_status load_node(rel_db *db, rel_arena *arena, rel_record *const *row
         const rel_record *kr = btm ? jr : r;
         bool same = false;
         if (run_key != SIZE_MAX) {
-            const rel_value *cur = &run_value;
             if ((rel_record_flags(kr)[ckey] & REL_SLOT_KIND) == REL_V_INT)
-                same = cur->kind == REL_V_INT && rel_record_slots(kr)[ckey].i == cur->i;
+                same = run_value.kind == REL_V_INT && rel_record_slots(kr)[ckey].i == run_value.i;
             else
-                same = rel_include_key_equal(rel_record_at(kr, ckey), *cur);
+                same = rel_include_key_equal(rel_record_at(kr, ckey), run_value);
         }
         if (!same) {
             st = hand_out(arena, rows, slot_no, one, &km, run_key, &run, err);

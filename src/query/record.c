@@ -15,12 +15,6 @@
 
 /* ---------------------------------------------------------------- making */
 
-/* The record, its slots, its attributes' flag bytes and its own (record.h). */
-static size_t record_bytes(const rel_model *model)
-{
-    return sizeof(rel_record) + model->nattrs * (sizeof(rel_slot) + 1) + 1;
-}
-
 static size_t prefix_bytes(unsigned extras)
 {
     return (size_t)(((extras & REL_REC_INCL) != 0) + ((extras & REL_REC_THROUGH) != 0)) *
@@ -55,11 +49,11 @@ rel_shape *rel_record_own_shape(rel_record *r)
 }
 
 /* A zeroed record of shape with its prefix, in mem (prefix_bytes(extras) +
- * record_bytes(model) bytes): every slot REL_V_NULL, not set, no includes. */
+ * rel_record_bytes(model) bytes): every slot REL_V_NULL, not set, no includes. */
 static rel_record *record_init(char *mem, rel_shape *shape, unsigned extras)
 {
     size_t pre = prefix_bytes(extras);
-    memset(mem, 0, pre + record_bytes(shape->model));
+    memset(mem, 0, pre + rel_record_bytes(shape->model));
     rel_record *r = (rel_record *)(void *)(mem + pre);
     r->shape = shape;
     *rel_record_own_flags(r) = (unsigned char)extras;
@@ -73,7 +67,7 @@ rel_record *rel_record_in_pair(rel_shape *shape, unsigned extras, rel_shape *jsh
         return NULL;
     extras &= REL_REC_INCL;
     size_t pre = prefix_bytes(extras), span = rel_record_span(shape->model);
-    char *mem = rel_arena_alloc_packed(shape->arena, pre + span + record_bytes(jshape->model),
+    char *mem = rel_arena_alloc_packed(shape->arena, pre + span + rel_record_bytes(jshape->model),
                                        _Alignof(rel_record));
     if (!mem)
         return NULL;
@@ -89,7 +83,7 @@ rel_record *rel_record_in(rel_shape *shape, unsigned extras)
         return NULL;
     extras &= REL_REC_INCL | REL_REC_THROUGH;
     char *mem = rel_arena_alloc_packed(
-        shape->arena, prefix_bytes(extras) + record_bytes(shape->model), _Alignof(rel_record));
+        shape->arena, prefix_bytes(extras) + rel_record_bytes(shape->model), _Alignof(rel_record));
     return mem ? record_init(mem, shape, extras) : NULL;
 }
 
@@ -170,13 +164,14 @@ rel_record *rel_new(const rel_model *model)
         return NULL;
     /* One block: the shape, the record and a little room for text. A program
      * may hold a million of these (bulk create); longer text gets an arena. */
-    size_t head = (sizeof(rel_shape) + 7) / 8 * 8, bytes = record_bytes(model);
+    size_t head = (sizeof(rel_shape) + 7) / 8 * 8, bytes = rel_record_bytes(model);
     char *block = malloc(head + bytes + REL_NEW_ROOM);
     if (!block)
         return NULL;
     rel_shape *sh = (rel_shape *)(void *)block;
-    *sh = (rel_shape){.model = model, .owns_arena = true,
-                      .room = block + head + bytes, .room_end = block + head + bytes + REL_NEW_ROOM};
+    char *room = block + head + bytes;
+    *sh = (rel_shape){.model = model, .owns_arena = true, .room = room,
+                      .room_end = room + REL_NEW_ROOM};
     rel_record *r = record_init(block + head, sh, 0);
     if (rel_record_apply_defaults(r) != REL_OK) {
         rel_record_free(r);
@@ -270,7 +265,7 @@ void rel_record_clear(rel_record *r, int i)
  * shape pointer. */
 static size_t state_bytes(const rel_record *r)
 {
-    return record_bytes(rel_rec_model(r)) - sizeof *r;
+    return rel_record_bytes(rel_rec_model(r)) - sizeof *r;
 }
 
 void *rel_record_state_save(rel_arena *arena, const rel_record *r)

@@ -77,7 +77,7 @@ typedef struct rel_incl_list {
  *   unsigned char      model->nattrs flag bytes, then the row's own flags
  *
  * A result holds one per loaded row: a task with four attributes loaded with
- * its junction row takes 56 + 48 bytes. */
+ * its junction row (placed right after it, REL_REC_NEXT) takes 48 + 48 bytes. */
 struct rel_record {
     rel_shape *shape;
 };
@@ -90,11 +90,18 @@ enum {
     REL_REC_NEXT = 0x08     /* its junction row follows it (rel_record_in_pair) */
 };
 
-/* Bytes of a row of model without what is in front of it, rounded so that
- * a row placed after it is aligned. */
+/* Bytes of a row of model without what is in front of it: the shape
+ * pointer, the slots, the attributes' flag bytes and its own. */
+static inline size_t rel_record_bytes(const rel_model *model)
+{
+    return sizeof(rel_record) + model->nattrs * (sizeof(rel_slot) + 1) + 1;
+}
+
+/* rel_record_bytes rounded so that a row placed after it is aligned. */
 static inline size_t rel_record_span(const rel_model *model)
 {
-    return (sizeof(rel_record) + model->nattrs * (sizeof(rel_slot) + 1) + 1 + 7) / 8 * 8;
+    return (rel_record_bytes(model) + _Alignof(rel_record) - 1) / _Alignof(rel_record) *
+           _Alignof(rel_record);
 }
 
 static inline const rel_model *rel_rec_model(const rel_record *r)

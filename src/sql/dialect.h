@@ -150,4 +150,12 @@ rel_value rel_dialect_scratch_text(rel_buf *scratch, const char *text);
  * junk, no overflow); false otherwise, *out untouched. */
 bool rel_dialect_parse_i64(const char *t, int64_t *out);
 
+/* Shared by both drivers: whether a value of type is the column's text as it
+ * is read (STRING, TEXT, UUID, DATEONLY, JSON; PostgreSQL's DECIMAL too). */
+static inline bool rel_dialect_text_type(rel_type type)
+{
+    return type == REL_STRING || type == REL_TEXT || type == REL_UUID ||
+           type == REL_DATEONLY || type == REL_JSON;
+}
+
 #endif

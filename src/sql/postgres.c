@@ -16,6 +16,7 @@
 #include "db/url.h"
 #include "util/arena.h"
 #include "util/datetime.h"
+#include "util/digits.h"
 #include "util/error.h"
 #include "util/hex.h"
 
@@ -57,21 +58,13 @@ typedef struct pg_stmt {
 
 /* ------------------------------------------------------ numbers as text */
 
-/* v in decimal, written by hand: every integer parameter goes through it,
-   and snprintf's setup costs more than the digits. Returns the length. */
+/* v in decimal (util/digits.h: every integer parameter goes through it,
+   and snprintf's setup costs more than the digits). Returns the length. */
 static size_t pg_format_int(int64_t v, char out[PG_NUM_TEXT])
 {
-    char t[24], *p = t + sizeof t;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
-    if (v < 0)
-        *--p = '-';
-    size_t n = (size_t)(t + sizeof t - p);
-    memcpy(out, p, n);
-    out[n] = '\0';
-    return n;
+    char *end = rel_put_int(out, v);
+    *end = '\0';
+    return (size_t)(end - out);
 }
 
 /* The shortest text that reads back as d; "NaN", "Infinity", "-Infinity"
@@ -143,15 +136,12 @@ static bool pg_parse_i64(const char *t, int64_t *out)
 
 static void pg_placeholder(rel_buf *b, int n)
 {
-    /* Written by hand: one per parameter of every statement (printf's
-       setup cost more than the rest of a short statement's text). */
-    char t[16], *p = t + sizeof t;
-    unsigned u = n > 0 ? (unsigned)n : 0;
-    do
-        *--p = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
-    *--p = '$';
-    rel_buf_put(b, p, (size_t)(t + sizeof t - p));
+    /* Without printf: one per parameter of every statement (its setup cost
+       more than the rest of a short statement's text). */
+    char t[1 + REL_INT_TEXT_MAX];
+    t[0] = '$';
+    char *end = rel_put_int(t + 1, n > 0 ? n : 0);
+    rel_buf_put(b, t, (size_t)(end - t));
 }
 
 static void pg_column_type(rel_buf *b, const rel_attr_def *attr)
@@ -747,8 +737,7 @@ static rel_status pg_columns(rel_dstmt *ds, int first, size_t n, const rel_type 
                 o->kind = REL_V_INT;
                 continue;
             }
-        } else if (type == REL_STRING || type == REL_TEXT || type == REL_UUID ||
-                   type == REL_DATEONLY || type == REL_JSON || type == REL_DECIMAL) {
+        } else if (rel_dialect_text_type(type) || type == REL_DECIMAL) {
             o->kind = REL_V_TEXT;
             o->s = t;
             o->len = strlen(t);

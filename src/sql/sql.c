@@ -17,19 +17,16 @@ void rel_sql_reset(rel_sql *q)
 {
     rel_buf_reset(&q->text);
     rel_buf_reset(&q->scratch);
-    q->n = 0;
     q->oom = false;
     q->invalid = false;
     q->fixed = NULL;
-    rel_arena_free(q->arena); /* what the previous statement's params made */
-    q->arena = NULL;
-    q->date_cached = false;
+    rel_sql_clear_params(q);
 }
 
 void rel_sql_clear_params(rel_sql *q)
 {
     q->n = 0;
-    rel_arena_free(q->arena);
+    rel_arena_free(q->arena); /* what the parameters made */
     q->arena = NULL;
     q->date_cached = false;
 }

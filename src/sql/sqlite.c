@@ -614,13 +614,6 @@ static rel_status sq_column(rel_dstmt *ds, int col, rel_type type, rel_value *ou
     return sq_read(st, col, type, out);
 }
 
-/* Whether values of type are the column's text as is. */
-static bool sq_is_text(rel_type type)
-{
-    return type == REL_STRING || type == REL_TEXT || type == REL_UUID ||
-           type == REL_DATEONLY || type == REL_JSON;
-}
-
 static rel_status sq_columns(rel_dstmt *ds, int first, size_t n, const rel_type *types,
                              rel_value *out, size_t *failed, rel_buf *scratch)
 {
@@ -656,7 +649,7 @@ static rel_status sq_columns(rel_dstmt *ds, int first, size_t n, const rel_type 
                 o->kind = REL_V_INT;
                 continue;
             }
-            if (txt && sq_is_text(type)) {
+            if (txt && rel_dialect_text_type(type)) {
                 o->kind = REL_V_TEXT;
                 o->s = txt;
                 o->len = (size_t)sqlite3_value_bytes(v);
