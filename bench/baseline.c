@@ -790,16 +790,25 @@ static int64_t now_ms(void)
 
 #define W2_BATCH 1000 /* rows per INSERT, both engines */
 
-/* "INSERT ... VALUES (?, ?, ?, ?), ..." for n rows. */
-static char *w2_sqlite_sql(size_t n)
+/* "INSERT ... VALUES (?, ?, ?, ?), ..." for n rows; on PostgreSQL
+ * "($1, $2, $3, $4), ... RETURNING id". */
+static char *w2_sql(size_t n, bool pg)
 {
     text t = {0};
     static const char head[] =
         "INSERT INTO \"Employees\" (\"name\", \"createdAt\", \"updatedAt\", \"OrganizationId\") "
         "VALUES ";
     text_put(&t, head, sizeof head - 1);
-    for (size_t i = 0; i < n; i++)
-        text_put(&t, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)", i ? 14 : 12);
+    for (size_t i = 0; i < n; i++) {
+        char tuple[80];
+        int len = pg ? snprintf(tuple, sizeof tuple, "%s($%zu, $%zu, $%zu, $%zu)", i ? ", " : "",
+                                4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4)
+                     : snprintf(tuple, sizeof tuple, "%s(?, ?, ?, ?)", i ? ", " : "");
+        text_put(&t, tuple, (size_t)len);
+    }
+    static const char tail[] = " RETURNING \"id\"";
+    if (pg)
+        text_put(&t, tail, sizeof tail - 1);
     text_put(&t, "", 1);
     return t.p;
 }
@@ -815,12 +824,12 @@ static void w2_insert_sqlite(sqlite3 *db, new_emp *rows, size_t n)
     sqlite3_stmt *full = NULL, *rest = NULL;
     size_t nfull = n / W2_BATCH * W2_BATCH;
     if (nfull) {
-        char *sql = w2_sqlite_sql(W2_BATCH);
+        char *sql = w2_sql(W2_BATCH, false);
         full = sq_prepare(db, sql);
         free(sql);
     }
     if (n > nfull) {
-        char *sql = w2_sqlite_sql(n - nfull);
+        char *sql = w2_sql(n - nfull, false);
         rest = sq_prepare(db, sql);
         free(sql);
     }
@@ -848,25 +857,6 @@ static void w2_insert_sqlite(sqlite3 *db, new_emp *rows, size_t n)
     sq_exec(db, "COMMIT");
 }
 
-/* "INSERT ... VALUES ($1, $2, $3, $4), ... RETURNING id" for n rows. */
-static char *w2_pg_sql(size_t n)
-{
-    text t = {0};
-    static const char head[] =
-        "INSERT INTO \"Employees\" (\"name\", \"createdAt\", \"updatedAt\", \"OrganizationId\") "
-        "VALUES ";
-    text_put(&t, head, sizeof head - 1);
-    for (size_t i = 0; i < n; i++) {
-        char tuple[80];
-        int len = snprintf(tuple, sizeof tuple, "%s($%zu, $%zu, $%zu, $%zu)", i ? ", " : "",
-                           4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4);
-        text_put(&t, tuple, (size_t)len);
-    }
-    static const char tail[] = " RETURNING \"id\"";
-    text_put(&t, tail, sizeof tail);
-    return t.p;
-}
-
 static void w2_insert_pg(PGconn *c, new_emp *rows, size_t n)
 {
     char stamp[32];
@@ -876,12 +866,12 @@ static void w2_insert_pg(PGconn *c, new_emp *rows, size_t n)
     pg_cmd(c, "BEGIN");
     size_t full = n / W2_BATCH * W2_BATCH;
     if (full) {
-        char *sql = w2_pg_sql(W2_BATCH);
+        char *sql = w2_sql(W2_BATCH, true);
         pg_prepare(c, "w2_full", sql);
         free(sql);
     }
     if (n > full) {
-        char *sql = w2_pg_sql(n - full);
+        char *sql = w2_sql(n - full, true);
         pg_prepare(c, "w2_rest", sql);
         free(sql);
     }
