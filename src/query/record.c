@@ -136,6 +136,8 @@ static rel_status default_value(const rel_attr_def *a, rel_value *out, rel_buf *
 rel_status rel_record_apply_defaults(rel_record *r)
 {
     const rel_model *model = rel_rec_model(r);
+    if (!model->has_defaults)
+        return REL_OK;
     rel_status st = REL_OK;
     rel_buf scratch;
     rel_buf_init(&scratch);
@@ -253,6 +255,15 @@ void rel_record_mark_saved(rel_record *r)
     for (size_t i = 0; i < rel_rec_model(r)->nattrs; i++)
         f[i] &= (unsigned char)~REL_SLOT_CHANGED;
     rel_record_set_stored(r, true);
+}
+
+void rel_record_mark_unsaved(rel_record *r)
+{
+    unsigned char *f = rel_record_flags(r);
+    for (size_t i = 0; i < rel_rec_model(r)->nattrs; i++)
+        if (f[i] & REL_SLOT_SET)
+            f[i] |= REL_SLOT_CHANGED;
+    rel_record_set_stored(r, false);
 }
 
 void rel_record_clear(rel_record *r, int i)
@@ -574,8 +585,30 @@ rel_status rel_set(rel_record *r, const char *attr, rel_value v, rel_error *err)
     return st;
 }
 
+/* The setters' common cases need no conversion (rel_value_coerce would
+   hand the value back as it is): an integer for an INTEGER, BIGINT or DATE,
+   a C string for a STRING or TEXT (strlen found no NUL in it). They store
+   it straight away; anything else goes through rel_set. */
+static rel_status put_given(rel_record *r, int i, rel_value v, rel_error *err)
+{
+    if (v.kind == REL_V_INT && !rel_record_stored(r)) {
+        /* rel_record_put's outcome for a new row, without its checks. */
+        rel_record_slots(r)[i].i = v.i;
+        rel_record_flags(r)[i] = REL_V_INT | REL_SLOT_SET | REL_SLOT_CHANGED;
+        return REL_OK;
+    }
+    rel_status st = rel_record_put(r, i, v, true);
+    return st == REL_NOMEM ? rel_err_nomem(err) : st;
+}
+
 rel_status rel_set_int(rel_record *r, const char *attr, int64_t v, rel_error *err)
 {
+    int i = attr_index(r, attr);
+    if (i >= 0) {
+        rel_type t = rel_rec_model(r)->attrs[i].a.type;
+        if (t == REL_INTEGER || t == REL_BIGINT || t == REL_DATE)
+            return put_given(r, i, rel_int(v), err);
+    }
     return rel_set(r, attr, rel_int(v), err);
 }
 
@@ -592,6 +625,14 @@ rel_status rel_set_bool(rel_record *r, const char *attr, bool v, rel_error *err)
 
 rel_status rel_set_text(rel_record *r, const char *attr, const char *v, rel_error *err)
 {
+    int i = attr_index(r, attr);
+    if (i >= 0 && v) {
+        rel_type t = rel_rec_model(r)->attrs[i].a.type;
+        if (t == REL_STRING || t == REL_TEXT) {
+            rel_value x = {REL_V_TEXT, 0, 0, v, strlen(v)};
+            return put_given(r, i, x, err);
+        }
+    }
     return rel_set(r, attr, rel_text(v), err);
 }
 

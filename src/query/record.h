@@ -220,13 +220,11 @@ struct rel_result {
     bool json_bigint_as_string;  /* PostgreSQL: BIGINT prints as a string */
 };
 
-/* Attribute i's value (REL_V_NULL when not set); text and blobs are the
- * record's, valid as long as it is. */
-static inline rel_value rel_record_at(const rel_record *r, int i)
+/* The value a slot holds, given its flag byte. */
+static inline rel_value rel_slot_value(rel_slot x, unsigned char flag)
 {
     rel_value v = {REL_V_NULL, 0, 0, NULL, 0};
-    rel_slot x = rel_record_slots(r)[i];
-    v.kind = (rel_value_kind)(rel_record_flags(r)[i] & REL_SLOT_KIND);
+    v.kind = (rel_value_kind)(flag & REL_SLOT_KIND);
     switch (v.kind) {
     case REL_V_NULL: break;
     case REL_V_INT: v.i = x.i; break;
@@ -238,6 +236,13 @@ static inline rel_value rel_record_at(const rel_record *r, int i)
         break;
     }
     return v;
+}
+
+/* Attribute i's value (REL_V_NULL when not set); text and blobs are the
+ * record's, valid as long as it is. */
+static inline rel_value rel_record_at(const rel_record *r, int i)
+{
+    return rel_slot_value(rel_record_slots(r)[i], rel_record_flags(r)[i]);
 }
 /* Whether attribute i was selected or assigned. */
 static inline bool rel_record_has(const rel_record *r, int i)
@@ -256,6 +261,9 @@ static inline void rel_record_mark_changed(rel_record *r, int i, bool on)
 }
 /* The row now matches the database: stored, nothing changed. */
 void rel_record_mark_saved(rel_record *r);
+/* The row is not in the database (its insert was undone): not stored, and
+ * everything it holds is a change. */
+void rel_record_mark_unsaved(rel_record *r);
 /* Makes attribute i absent again (not set, NULL, unchanged). */
 void rel_record_clear(rel_record *r, int i);
 

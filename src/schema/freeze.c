@@ -132,6 +132,15 @@ static void check_collision(rel_assoc *a)
                  a->source->name);
 }
 
+/* Whether rows of m start with default values (most models have none, and
+   rel_new then has nothing to look at). */
+static void note_defaults(rel_model *m)
+{
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (m->attrs[i].a.default_value)
+            m->has_defaults = true;
+}
+
 static void run(rel_schema *s)
 {
     check_model_names(s);
@@ -152,6 +161,8 @@ static void run(rel_schema *s)
         check_duplicate_names(s->models[i]);
     for (size_t i = 0; i < s->nassocs; i++)
         check_collision(s->assocs[i]);
+    for (size_t i = 0; i < s->nmodels; i++)
+        note_defaults(s->models[i]);
 }
 
 rel_status rel_schema_freeze(rel_schema *s, rel_error *err)

@@ -76,6 +76,7 @@ struct rel_model {
     size_t nattrs, cap_attrs;
     int pk;                     /* index of the single primary key, -1 if none or composite */
     int created_at, updated_at; /* indexes, -1 when timestamps are off */
+    bool has_defaults;          /* an attribute has a default value */
     const char *table;
     const char *singular, *plural;
     bool generated_junction;    /* made by belongsToMany from a `through` name */

@@ -112,11 +112,10 @@ static void push(rel_sql *q, rel_value v)
     q->params[q->n++] = v;
 }
 
-/* v as bound: converted by to_db, made text owned by q. */
-static rel_value convert(rel_sql *q, rel_type type, rel_value v)
+rel_value rel_sql_convert(rel_sql *q, rel_type type, rel_value v)
 {
-    if (type != REL_DATE && type != REL_BOOLEAN)
-        return v; /* what to_db passes through as it is (dialect.h) */
+    if (!rel_sql_converts(type))
+        return v;
     bool date = type == REL_DATE && v.kind == REL_V_INT;
     if (date && q->date_cached && q->date_ms == v.i)
         return q->date_bound;
@@ -133,9 +132,34 @@ static rel_value convert(rel_sql *q, rel_type type, rel_value v)
     return bound;
 }
 
+rel_value *rel_sql_bind_room(rel_sql *q, size_t n)
+{
+    if (q->oom)
+        return NULL;
+    if (n > q->cap - q->n) {
+        size_t cap = q->cap ? q->cap : 8;
+        while (cap - q->n < n) {
+            if (cap > SIZE_MAX / 2 / sizeof *q->params) {
+                q->oom = true;
+                return NULL;
+            }
+            cap *= 2;
+        }
+        rel_value *p = realloc(q->params, cap * sizeof *p);
+        if (!p) {
+            q->oom = true;
+            return NULL;
+        }
+        q->params = p;
+        q->cap = cap;
+    }
+    q->n += n;
+    return q->params + q->n - n;
+}
+
 void rel_sql_param(rel_sql *q, rel_type type, rel_value v)
 {
-    push(q, convert(q, type, v));
+    push(q, rel_sql_bound(q, type, v));
     /* The placeholder's number is the parameter's position even if push
        failed, so the text stays well formed; oom stops it from running. */
     if (!q->fixed)
@@ -150,7 +174,7 @@ void rel_sql_placeholder(rel_sql *q, int n)
 
 void rel_sql_bind(rel_sql *q, rel_type type, rel_value v)
 {
-    push(q, convert(q, type, v));
+    push(q, rel_sql_bound(q, type, v));
 }
 
 /* Binds n values as one array parameter; returns its placeholder number. */

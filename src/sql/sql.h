@@ -52,6 +52,30 @@ void rel_sql_param(rel_sql *q, rel_type type, rel_value v);
 void rel_sql_placeholder(rel_sql *q, int n);
 /* ... and v bound as the next parameter, writing no text. */
 void rel_sql_bind(rel_sql *q, rel_type type, rel_value v);
+/* Whether values of type are bound converted (the dialect's to_db: DATE,
+ * BOOLEAN); every other canonical value is bound as it is. */
+static inline bool rel_sql_converts(rel_type type)
+{
+    return type == REL_DATE || type == REL_BOOLEAN;
+}
+/* rel_sql_bound's conversion (out of line). */
+rel_value rel_sql_convert(rel_sql *q, rel_type type, rel_value v);
+/* v as rel_sql_bind binds it: converted when rel_sql_converts(type), its
+ * text then owned by q until the next reset or rel_sql_clear_params. The
+ * last DATE converted is remembered (rows written together share their
+ * timestamps). */
+static inline rel_value rel_sql_bound(rel_sql *q, rel_type type, rel_value v)
+{
+    if (!rel_sql_converts(type))
+        return v;
+    if (type == REL_DATE && v.kind == REL_V_INT && q->date_cached && q->date_ms == v.i)
+        return q->date_bound;
+    return rel_sql_convert(q, type, v);
+}
+/* Room for the next n parameters, for a caller that fills them itself with
+ * what rel_sql_bound gives (many rows at once). NULL when out of memory
+ * (q then refuses to run). */
+rel_value *rel_sql_bind_room(rel_sql *q, size_t n);
 /* Drops the parameters and what was made for them, keeping the text. */
 void rel_sql_clear_params(rel_sql *q);
 /* After a left-hand side: membership in n canonical values, bound as ONE

@@ -358,8 +358,9 @@ static rel_status sq_execute(rel_dstmt *ds, const rel_value *params, size_t n, b
         s->done = true;
         return REL_OK;
     }
+    /* Every parameter is bound again below (the count must match), so
+       the old bindings need no clearing. */
     sqlite3_reset(s->st);
-    sqlite3_clear_bindings(s->st);
     int want = sqlite3_bind_parameter_count(s->st);
     if ((size_t)want != n)
         return rel_err(err, REL_INVALID, "the statement has %d parameter%s but %zu value%s given",
