@@ -55,7 +55,8 @@ rel_status rel_db_run(rel_db *db, const char *sql, const rel_value *params, size
                       rel_stmt **out, rel_error *err);
 /* rel_db_run for parameters the caller keeps valid and unchanged until
  * rel_stmt_done or rel_stmt_rerun_held: the driver may bind them without
- * copying them. */
+ * copying them. They are a record's values (bulk create): their text is not
+ * scanned for NUL bytes again, as setting it was refused. */
 rel_status rel_db_run_held(rel_db *db, const char *sql, const rel_value *params, size_t n,
                            rel_stmt **out, rel_error *err);
 /* Runs s (from rel_db_run_held, its rows read or not) again with new

@@ -87,8 +87,11 @@ rel_status rel_db_tx_control(rel_db *db, const char *sql, rel_error *err)
     return st;
 }
 
-/* What every run checks before the driver sees the statement. */
-static rel_status before_run(rel_db *db, const rel_value *params, size_t n, rel_error *err)
+/* What every run checks before the driver sees the statement. held: the
+   parameters are a record's values (rel_db_run_held), whose text was
+   checked for NUL bytes when it was set. */
+static rel_status before_run(rel_db *db, const rel_value *params, size_t n, bool held,
+                             rel_error *err)
 {
     if (db->broken)
         return refuse_broken(err);
@@ -96,7 +99,7 @@ static rel_status before_run(rel_db *db, const rel_value *params, size_t n, rel_
         return rel_db_refuse_aborted(err);
     /* libpq reads text parameters up to their first NUL while SQLite binds
        every byte: refuse what the two would store differently. */
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && !held; i++)
         if (params[i].kind == REL_V_TEXT && params[i].s && memchr(params[i].s, '\0', params[i].len))
             return rel_err(err, REL_INVALID,
                            "parameter %zu: text cannot contain NUL bytes (U+0000); bind such "
@@ -111,7 +114,7 @@ static rel_status run(rel_db *db, const char *sql, const rel_value *params, size
         *out = NULL;
     if (!db || !sql || !out || (n && !params))
         return rel_err(err, REL_MISUSE, "rel_db_run: db, sql and out are required");
-    rel_status st = before_run(db, params, n, err);
+    rel_status st = before_run(db, params, n, held, err);
     if (st != REL_OK)
         return st;
     log_stmt(db, sql, params, n);
@@ -161,7 +164,7 @@ rel_status rel_stmt_rerun_held(rel_stmt *s, const rel_value *params, size_t n, r
     if (!s || (n && !params))
         return rel_err(err, REL_MISUSE, "rel_stmt_rerun_held: a statement is required");
     rel_db *db = s->db;
-    rel_status st = before_run(db, params, n, err);
+    rel_status st = before_run(db, params, n, true, err);
     if (st != REL_OK)
         return st;
     log_stmt(db, s->sql, params, n);

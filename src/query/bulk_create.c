@@ -27,33 +27,50 @@
 #define REL_DATE_MIN_MS (-62135596800000LL)
 #define REL_DATE_MAX_MS 253402300799999LL
 
-/* Whether the database may hand written value v of attribute a back other
-   than relate holds it: DECIMAL, UUID, DATEONLY and JSON as the engine
-   normalizes them; doubles SQLite does not keep (NaN, -0); dates outside the
-   years relate reads back (reading them fails, as it did before); strings
-   PostgreSQL trims to their declared length. Anything else reads back as
-   written, so a bulk create need not read it. */
-static inline bool may_differ(const rel_attr_def *a, rel_value v, bool pg)
+/* How a written value of an attribute is checked for whether the database
+   may hand it back other than relate holds it (and so must be read back):
+   DECIMAL, UUID, DATEONLY and JSON as the engine normalizes them; doubles
+   SQLite does not keep (NaN, -0); dates outside the years relate reads back
+   (reading them fails, as it did before); strings PostgreSQL trims to their
+   declared length. A value of another kind than the type's own always is.
+   Anything else reads back as written, so a bulk create need not read it. */
+typedef enum {
+    BACK_AS_WRITTEN,  /* a value of the type's own kind comes back as it is */
+    BACK_DATE,        /* ... when in the years relate reads */
+    BACK_DOUBLE,      /* ... when finite and not -0 */
+    BACK_PG_STRING,   /* ... when within the declared length */
+    BACK_NORMALIZED   /* may always come back different */
+} read_back;
+
+/* The first and last milliseconds of the years a DATE is read back in
+   (0001-9999, rel_datetime_parse). */
+#define REL_DATE_MIN_MS (-62135596800000LL)
+#define REL_DATE_MAX_MS 253402300799999LL
+
+/* How values of a are checked, and the kind a value of its type has. */
+static read_back read_back_of(const rel_attr_def *a, bool pg, rel_value_kind *own)
 {
-    if (v.kind == REL_V_NULL)
-        return false;
+    *own = REL_V_INT;
     switch (a->a.type) {
     case REL_INTEGER:
     case REL_BIGINT:
     case REL_BOOLEAN:
-        return v.kind != REL_V_INT;
+        return BACK_AS_WRITTEN;
     case REL_DATE:
-        return v.kind != REL_V_INT || v.i < REL_DATE_MIN_MS || v.i > REL_DATE_MAX_MS;
+        return BACK_DATE;
     case REL_FLOAT:
     case REL_DOUBLE:
-        return v.kind != REL_V_DOUBLE || !isfinite(v.d) || (v.d == 0.0 && signbit(v.d));
+        *own = REL_V_DOUBLE;
+        return BACK_DOUBLE;
     case REL_STRING:
-        return v.kind != REL_V_TEXT ||
-               (pg && v.len > (size_t)(a->a.length > 0 ? a->a.length : 255));
+        *own = REL_V_TEXT;
+        return pg ? BACK_PG_STRING : BACK_AS_WRITTEN;
     case REL_TEXT:
-        return v.kind != REL_V_TEXT;
+        *own = REL_V_TEXT;
+        return BACK_AS_WRITTEN;
     case REL_BLOB:
-        return v.kind != REL_V_BLOB;
+        *own = REL_V_BLOB;
+        return BACK_AS_WRITTEN;
     case REL_DECIMAL:
     case REL_UUID:
     case REL_DATEONLY:
@@ -61,7 +78,7 @@ static inline bool may_differ(const rel_attr_def *a, rel_value v, bool pg)
     case REL_TYPE_NONE:
         break;
     }
-    return true;
+    return BACK_NORMALIZED;
 }
 
 /* One bulk create: what it knows of the model before it looks at a row,
@@ -79,10 +96,14 @@ typedef struct bulk {
     size_t nnot_null;
     bool *writes;       /* per attribute: written by the current run of rows */
     rel_type *types;    /* per attribute: its type */
+    unsigned char *back;/* per attribute: its read_back */
+    unsigned char *own; /* per attribute: the kind of its type's values */
+    size_t *max_len;    /* per attribute: BACK_PG_STRING's declared length */
     uint64_t *mask;     /* which flag bits tell what a row writes, as 8-byte
                            words (mask_at) */
     size_t nmask;
     uint64_t *want;     /* the words of the current run's first row */
+    uint64_t *keep;     /* per word: every bit but the flag bytes' CHANGED */
     rel_sql q;          /* text of the current shape; the batch's parameters */
     rel_stmt *st;       /* prepared for q's text, NULL before the first batch */
     int *cols, *ret;    /* the current shape: columns written, read back */
@@ -92,6 +113,24 @@ typedef struct bulk {
     int *next_ret;      /* the next batch's read-back columns, being worked out */
     bool *differs;      /* per attribute, for next_ret */
 } bulk;
+
+/* Whether written value v of attribute i may come back different
+   (read_back). */
+static inline bool may_differ(const bulk *b, size_t i, const rel_value *v)
+{
+    if (v->kind == REL_V_NULL)
+        return false;
+    if (v->kind != (rel_value_kind)b->own[i])
+        return true;
+    switch ((read_back)b->back[i]) {
+    case BACK_AS_WRITTEN: return false;
+    case BACK_DATE: return v->i < REL_DATE_MIN_MS || v->i > REL_DATE_MAX_MS;
+    case BACK_DOUBLE: return !isfinite(v->d) || (v->d == 0.0 && signbit(v->d));
+    case BACK_PG_STRING: return v->len > b->max_len[i];
+    case BACK_NORMALIZED: break;
+    }
+    return true;
+}
 
 /* Rows are visited in order but each lies in its own allocation: asking
    for a row's memory this many rows ahead hides the wait for it. */
@@ -205,7 +244,6 @@ static rel_status prepare_row(const bulk *b, rel_record *r, size_t j, int64_t no
 static rel_status bind_rows(bulk *b, rel_record *const *rows, size_t n, const int *cols,
                             size_t ncols, bool *differs, rel_error *err)
 {
-    const rel_attr_def *attrs = b->m->attrs;
     rel_value *p = rel_sql_bind_room(&b->q, n * ncols);
     if (!p)
         return rel_err_nomem(err);
@@ -216,7 +254,7 @@ static rel_status bind_rows(bulk *b, rel_record *const *rows, size_t n, const in
             int i = cols[k];
             rel_value v = rel_slot_value(slots[i], flags[i]);
             if (differs && !differs[i])
-                differs[i] = may_differ(&attrs[i], v, b->pg);
+                differs[i] = may_differ(b, (size_t)i, &v);
             /* Written field by field: storing the whole rel_value and then
                reading it back costs a stalled load per value. */
             if (rel_sql_converts(b->types[i]))
@@ -289,8 +327,15 @@ static bool rowid_keys(bulk *b, size_t n, size_t nret)
 static inline void row_saved(const bulk *b, rel_record *r)
 {
     unsigned char *flags = row_flags(b, r);
-    for (size_t i = 0; i < b->m->nattrs; i++)
-        flags[i] &= (unsigned char)~REL_SLOT_CHANGED;
+    /* A word at a time, as the write patterns (the bytes in front of the
+       first flag byte, a slot's, are kept as they are). */
+    for (size_t w = 0; w < b->nmask; w++) {
+        uint64_t x;
+        unsigned char *at = flags + mask_at(b->m->nattrs, w);
+        memcpy(&x, at, sizeof x);
+        x &= b->keep[w];
+        memcpy(at, &x, sizeof x);
+    }
     flags[b->m->nattrs] |= REL_REC_STORED;
 }
 
@@ -313,7 +358,7 @@ static rel_status read_rowid_keys(const bulk *b, rel_record *const *rows, size_t
         row_slots(r)[pk].i = first + (int64_t)k;
         row_flags(b, r)[pk] = REL_V_INT | REL_SLOT_SET;
         row_saved(b, r);
-        if (!rel_crud_saved_shape(r, false))
+        if ((r->shape->order || r->shape->bigint_as_string) && !rel_crud_saved_shape(r, false))
             return rel_err_nomem(err);
     }
     return REL_OK;
@@ -385,28 +430,40 @@ static bool bulk_init(bulk *b, rel_db *db, const rel_model *m, rel_arena *tmp)
     b->next_ret = rel_arena_alloc(tmp, na * sizeof *b->next_ret);
     b->differs = rel_arena_alloc(tmp, na * sizeof *b->differs);
     b->types = rel_arena_alloc(tmp, na * sizeof *b->types);
+    b->back = rel_arena_alloc(tmp, na * sizeof *b->back);
+    b->own = rel_arena_alloc(tmp, na * sizeof *b->own);
+    b->max_len = rel_arena_alloc(tmp, na * sizeof *b->max_len);
     b->nmask = (m->nattrs + 7) / 8;
     b->mask = rel_arena_alloc(tmp, (b->nmask + 1) * sizeof *b->mask);
     b->want = rel_arena_alloc(tmp, (b->nmask + 1) * sizeof *b->want);
+    b->keep = rel_arena_alloc(tmp, (b->nmask + 1) * sizeof *b->keep);
     if (!b->auto_key || !b->not_null || !b->writes || !b->cols || !b->ret || !b->ret_types ||
-        !b->next_ret || !b->differs || !b->types || !b->mask || !b->want)
+        !b->next_ret || !b->differs || !b->types || !b->back || !b->own || !b->max_len ||
+        !b->mask || !b->want || !b->keep)
         return false;
     for (size_t i = 0; i < m->nattrs; i++) {
-        b->auto_key[i] = rel_crud_auto_key(&m->attrs[i]);
-        b->types[i] = m->attrs[i].a.type;
-        if (rel_crud_checks_null(&m->attrs[i]))
+        const rel_attr_def *a = &m->attrs[i];
+        rel_value_kind own;
+        b->auto_key[i] = rel_crud_auto_key(a);
+        b->types[i] = a->a.type;
+        b->back[i] = (unsigned char)read_back_of(a, b->pg, &own);
+        b->own[i] = (unsigned char)own;
+        b->max_len[i] = (size_t)(a->a.length > 0 ? a->a.length : 255);
+        if (rel_crud_checks_null(a))
             b->not_null[b->nnot_null++] = (int)i;
     }
     for (size_t w = 0; w < b->nmask; w++) {
-        unsigned char bytes[8];
+        unsigned char bytes[8], keep[8];
         ptrdiff_t at = mask_at(m->nattrs, w);
         for (ptrdiff_t p = 0; p < 8; p++) {
             ptrdiff_t i = at + p;
             bytes[p] = i < 0 ? 0
                        : b->auto_key[i] ? (unsigned char)(REL_SLOT_SET | REL_SLOT_KIND)
                                         : (unsigned char)REL_SLOT_SET;
+            keep[p] = (unsigned char)(i < 0 ? 0xFF : ~REL_SLOT_CHANGED);
         }
         memcpy(&b->mask[w], bytes, sizeof bytes);
+        memcpy(&b->keep[w], keep, sizeof keep);
     }
     return true;
 }

@@ -24,13 +24,13 @@ static size_t prefix_bytes(unsigned extras)
 rel_shape *rel_shape_new(rel_arena *arena, const rel_model *model, const int *order,
                          size_t norder, bool bigint_as_string)
 {
-    if (!arena || !model || norder > UINT32_MAX)
+    if (!arena || !model || norder > UINT16_MAX)
         return NULL;
     rel_shape *sh = rel_arena_alloc(arena, sizeof *sh);
     if (!sh)
         return NULL;
     *sh = (rel_shape){.model = model, .arena = arena, .order = order,
-                      .norder = (uint32_t)norder, .bigint_as_string = bigint_as_string,
+                      .norder = (uint16_t)norder, .bigint_as_string = bigint_as_string,
                       .shared = true};
     return sh;
 }
@@ -87,15 +87,30 @@ rel_record *rel_record_in(rel_shape *shape, unsigned extras)
     return mem ? record_init(mem, shape, extras) : NULL;
 }
 
+/* Text a rel_new record holds without an arena: a short string or two. */
+#define REL_NEW_ROOM 24
+
+/* A rel_new block: the shape, the record, then the room for text. */
+static size_t new_head(void)
+{
+    return (sizeof(rel_shape) + 7) / 8 * 8;
+}
+
+static size_t new_block_bytes(const rel_model *model)
+{
+    return new_head() + rel_record_bytes(model) + REL_NEW_ROOM;
+}
+
 void *rel_record_text_alloc(const rel_record *r, size_t n, size_t align)
 {
     rel_shape *sh = r->shape;
     if (!sh->arena) {
-        size_t pad = (size_t)(-(uintptr_t)sh->room & (align - 1));
-        if (sh->room && pad <= (size_t)(sh->room_end - sh->room) &&
-            n <= (size_t)(sh->room_end - sh->room) - pad) {
-            char *p = sh->room + pad;
-            sh->room = p + n;
+        char *block = (char *)sh, *end = block + new_block_bytes(sh->model);
+        char *room = block + sh->room;
+        size_t pad = (size_t)(-(uintptr_t)room & (align - 1));
+        if (sh->room && pad <= (size_t)(end - room) && n <= (size_t)(end - room) - pad) {
+            char *p = room + pad;
+            sh->room = (uint16_t)(p + n - block);
             return p;
         }
         if (n > SIZE_MAX - 256 || !(sh->arena = rel_arena_new(n + 256)))
@@ -157,23 +172,21 @@ rel_status rel_record_apply_defaults(rel_record *r)
     return st;
 }
 
-/* Text a rel_new record holds without an arena: a short string or two. */
-#define REL_NEW_ROOM 24
-
 rel_record *rel_new(const rel_model *model)
 {
     if (!model || !model->attrs)
         return NULL;
     /* One block: the shape, the record and a little room for text. A program
      * may hold a million of these (bulk create); longer text gets an arena. */
-    size_t head = (sizeof(rel_shape) + 7) / 8 * 8, bytes = rel_record_bytes(model);
-    char *block = malloc(head + bytes + REL_NEW_ROOM);
+    size_t head = new_head(), bytes = new_block_bytes(model);
+    char *block = malloc(bytes);
     if (!block)
         return NULL;
     rel_shape *sh = (rel_shape *)(void *)block;
-    char *room = block + head + bytes;
-    *sh = (rel_shape){.model = model, .owns_arena = true, .room = room,
-                      .room_end = room + REL_NEW_ROOM};
+    /* A block too large to count in 16 bits (thousands of attributes)
+       keeps its text in the arena only. */
+    uint16_t room = bytes <= UINT16_MAX ? (uint16_t)(bytes - REL_NEW_ROOM) : 0;
+    *sh = (rel_shape){.model = model, .owns_arena = true, .room = room};
     rel_record *r = record_init(block + head, sh, 0);
     if (rel_record_apply_defaults(r) != REL_OK) {
         rel_record_free(r);
@@ -588,13 +601,26 @@ rel_status rel_set(rel_record *r, const char *attr, rel_value v, rel_error *err)
 /* The setters' common cases need no conversion (rel_value_coerce would
    hand the value back as it is): an integer for an INTEGER, BIGINT or DATE,
    a C string for a STRING or TEXT (strlen found no NUL in it). They store
-   it straight away; anything else goes through rel_set. */
+   it straight away (v: REL_V_INT or REL_V_TEXT); anything else goes
+   through rel_set. */
 static rel_status put_given(rel_record *r, int i, rel_value v, rel_error *err)
 {
-    if (v.kind == REL_V_INT && !rel_record_stored(r)) {
-        /* rel_record_put's outcome for a new row, without its checks. */
-        rel_record_slots(r)[i].i = v.i;
-        rel_record_flags(r)[i] = REL_V_INT | REL_SLOT_SET | REL_SLOT_CHANGED;
+    /* rel_record_put's outcome for a new row, without its checks. */
+    if (!rel_record_stored(r) && (v.kind == REL_V_INT || v.len < UINT32_MAX)) {
+        rel_slot *slot = &rel_record_slots(r)[i];
+        if (v.kind == REL_V_INT) {
+            slot->i = v.i;
+        } else {
+            uint32_t n = (uint32_t)v.len;
+            char *copy = rel_record_text_alloc(r, sizeof n + v.len + 1, sizeof n);
+            if (!copy)
+                return rel_err_nomem(err);
+            memcpy(copy, &n, sizeof n);
+            memcpy(copy + sizeof n, v.s, v.len);
+            copy[sizeof n + v.len] = '\0';
+            slot->s = copy + sizeof n;
+        }
+        rel_record_flags(r)[i] = (unsigned char)(v.kind | REL_SLOT_SET | REL_SLOT_CHANGED);
         return REL_OK;
     }
     rel_status st = rel_record_put(r, i, v, true);

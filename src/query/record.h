@@ -52,10 +52,11 @@ typedef struct rel_shape {
     const rel_model *model;
     rel_arena *arena;      /* the result's; a rel_new record's own, made when its
                               text outgrows the room after it (NULL until then) */
-    char *room, *room_end; /* rel_new: free bytes for text in the record's block */
     const int *order;      /* JSON key order (attribute indexes) when rows were
                               read with an explicit attribute list; NULL: model order */
-    uint32_t norder;
+    uint16_t norder;       /* no engine has tables of more columns */
+    uint16_t room;         /* rel_new: where the free bytes for text in the
+                              record's block start, from the shape (0: none) */
     bool bigint_as_string; /* read from / saved to PostgreSQL: BIGINT prints as a string */
     bool owns_arena;       /* rel_new's: the block (shape, record, room) and the
                               arena are freed by rel_record_free */
@@ -220,21 +221,17 @@ struct rel_result {
     bool json_bigint_as_string;  /* PostgreSQL: BIGINT prints as a string */
 };
 
-/* The value a slot holds, given its flag byte. */
+/* The value a slot holds, given its flag byte (without branches: it is
+   read for every value bound or printed). */
 static inline rel_value rel_slot_value(rel_slot x, unsigned char flag)
 {
-    rel_value v = {REL_V_NULL, 0, 0, NULL, 0};
+    rel_value v;
     v.kind = (rel_value_kind)(flag & REL_SLOT_KIND);
-    switch (v.kind) {
-    case REL_V_NULL: break;
-    case REL_V_INT: v.i = x.i; break;
-    case REL_V_DOUBLE: v.d = x.d; break;
-    case REL_V_TEXT:
-    case REL_V_BLOB:
-        v.s = x.s;
-        v.len = rel_slot_len(x.s);
-        break;
-    }
+    bool bytes = v.kind == REL_V_TEXT || v.kind == REL_V_BLOB;
+    v.i = v.kind == REL_V_INT ? x.i : 0;
+    v.d = v.kind == REL_V_DOUBLE ? x.d : 0;
+    v.s = bytes ? x.s : NULL;
+    v.len = bytes ? rel_slot_len(x.s) : 0;
     return v;
 }
 
