@@ -229,7 +229,7 @@ static void hide_target_key(const rel_btm *b, rel_result *res)
     for (size_t i = 0; i < res->n; i++) {
         rel_record *r = res->rows[i];
         rel_shape *sh = r->shape;
-        if (sh != hidden && sh->order && sh->norder && sh->order[sh->norder - 1] == b->tk_i) {
+        if (sh != hidden && sh->ordered && sh->norder && sh->order[sh->norder - 1] == b->tk_i) {
             sh->norder--;
             hidden = sh;
         }

@@ -358,7 +358,7 @@ static rel_status read_rowid_keys(const bulk *b, rel_record *const *rows, size_t
         row_slots(r)[pk].i = first + (int64_t)k;
         row_flags(b, r)[pk] = REL_V_INT | REL_SLOT_SET;
         row_saved(b, r);
-        if ((r->shape->order || r->shape->bigint_as_string) && !rel_crud_saved_shape(r, false))
+        if ((r->shape->ordered || r->shape->bigint_as_string) && !rel_crud_saved_shape(r, false))
             return rel_err_nomem(err);
     }
     return REL_OK;

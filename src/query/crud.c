@@ -8,23 +8,6 @@
 #include "util/datetime.h"
 #include "util/error.h"
 
-void rel_crud_stamp_insert(rel_record *r, int64_t now)
-{
-    const rel_model *m = rel_rec_model(r);
-    rel_slot *slots = rel_record_slots(r);
-    unsigned char *flags = rel_record_flags(r);
-    const unsigned char stamped = REL_V_INT | REL_SLOT_SET | REL_SLOT_CHANGED;
-    int c = m->created_at, u = m->updated_at;
-    if (c >= 0 && (!(flags[c] & REL_SLOT_SET) || (flags[c] & REL_SLOT_KIND) == REL_V_NULL)) {
-        slots[c].i = now;
-        flags[c] = stamped;
-    }
-    if (u >= 0) {
-        slots[u].i = now;
-        flags[u] = stamped;
-    }
-}
-
 rel_status rel_crud_null_violation(const rel_model *m, size_t i, const size_t *row,
                                    rel_error *err)
 {
@@ -85,12 +68,12 @@ rel_status rel_crud_pk_where(rel_sql *q, const rel_record *r, const char *alias,
 
 bool rel_crud_saved_shape(rel_record *r, bool pg)
 {
-    if (!r->shape->order && r->shape->bigint_as_string == pg)
+    if (!r->shape->ordered && r->shape->bigint_as_string == pg)
         return true;
     rel_shape *sh = rel_record_own_shape(r);
     if (!sh)
         return false;
-    sh->order = NULL;
+    sh->ordered = false;
     sh->norder = 0;
     sh->bigint_as_string = pg;
     return true;

@@ -54,7 +54,23 @@ rel_status rel_crud_null_violation(const rel_model *m, size_t i, const size_t *r
 
 /* Sets createdAt (unless given, as Sequelize keeps it) and updatedAt of an
  * unsaved row to now. */
-void rel_crud_stamp_insert(rel_record *r, int64_t now);
+static inline void rel_crud_stamp_insert(rel_record *r, int64_t now)
+{
+    const rel_model *m = rel_rec_model(r);
+    rel_slot *slots = rel_record_slots(r);
+    unsigned char *flags = rel_record_flags(r);
+    const unsigned char stamped = REL_V_INT | REL_SLOT_SET | REL_SLOT_CHANGED;
+    int c = m->created_at, u = m->updated_at;
+    if (c >= 0 && (!(flags[c] & REL_SLOT_SET) || (flags[c] & REL_SLOT_KIND) == REL_V_NULL)) {
+        slots[c].i = now;
+        flags[c] = stamped;
+    }
+    if (u >= 0) {
+        slots[u].i = now;
+        flags[u] = stamped;
+    }
+}
+
 
 /* `INSERT INTO "table" ("a", ...) VALUES ` for the columns cols, or
  * `INSERT INTO "table" DEFAULT VALUES` when there are none. */

@@ -570,7 +570,7 @@ static void write_record(json_ctx *c, const rel_record *r)
     if (!put_char(c, '{'))
         return;
     size_t first = 1; /* the next key goes without its comma */
-    if (r->shape->order) {
+    if (r->shape->ordered) {
         for (size_t j = 0; j < r->shape->norder; j++) {
             size_t i = (size_t)r->shape->order[j];
             if (rel_record_has(r, (int)i)) {
@@ -590,7 +590,7 @@ static void write_record(json_ctx *c, const rel_record *r)
      * except when the include named its attributes: then the row's keys are
      * set as listed, then the includes, the junction (a pseudo include
      * appended to them) last. */
-    bool through_last = r->shape->order != NULL;
+    bool through_last = r->shape->ordered;
     if (rel_record_through(r) && !through_last) {
         if (!put_name(c, k, rel_rec_model(rel_record_through(r))->name, !first, 0))
             return;

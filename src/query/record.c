@@ -21,17 +21,26 @@ static size_t prefix_bytes(unsigned extras)
            sizeof(void *);
 }
 
+static size_t shape_bytes(size_t norder)
+{
+    return sizeof(rel_shape) + norder * sizeof(int);
+}
+
 rel_shape *rel_shape_new(rel_arena *arena, const rel_model *model, const int *order,
                          size_t norder, bool bigint_as_string)
 {
     if (!arena || !model || norder > UINT16_MAX)
         return NULL;
-    rel_shape *sh = rel_arena_alloc(arena, sizeof *sh);
+    if (!order)
+        norder = 0;
+    rel_shape *sh = rel_arena_alloc(arena, shape_bytes(norder));
     if (!sh)
         return NULL;
-    *sh = (rel_shape){.model = model, .arena = arena, .order = order,
-                      .norder = (uint16_t)norder, .bigint_as_string = bigint_as_string,
-                      .shared = true};
+    *sh = (rel_shape){.model = model, .arena = arena, .norder = (uint16_t)norder,
+                      .bigint_as_string = bigint_as_string, .shared = true,
+                      .ordered = order != NULL};
+    if (norder)
+        memcpy(sh->order, order, norder * sizeof(int));
     return sh;
 }
 
@@ -39,10 +48,11 @@ rel_shape *rel_record_own_shape(rel_record *r)
 {
     if (!r->shape->shared)
         return r->shape;
-    rel_shape *sh = rel_arena_alloc(r->shape->arena, sizeof *sh);
+    size_t bytes = shape_bytes(r->shape->ordered ? r->shape->norder : 0);
+    rel_shape *sh = rel_arena_alloc(r->shape->arena, bytes);
     if (!sh)
         return NULL;
-    *sh = *r->shape;
+    memcpy(sh, r->shape, bytes);
     sh->shared = false;
     r->shape = sh;
     return sh;
@@ -96,12 +106,17 @@ static size_t new_head(void)
     return (sizeof(rel_shape) + 7) / 8 * 8;
 }
 
+/* At least REL_NEW_ROOM bytes of room, and as many more as fit the block
+   malloc hands out anyway (16-byte steps less its 8-byte header, on the
+   common allocators). */
 static size_t new_block_bytes(const rel_model *model)
 {
-    return new_head() + rel_record_bytes(model) + REL_NEW_ROOM;
+    size_t bytes = new_head() + rel_record_bytes(model) + REL_NEW_ROOM;
+    return (bytes + 8 + 15) / 16 * 16 - 8;
 }
 
-void *rel_record_text_alloc(const rel_record *r, size_t n, size_t align)
+/* rel_record_text_alloc, inlined where every setter passes. */
+static inline void *text_alloc(const rel_record *r, size_t n, size_t align)
 {
     rel_shape *sh = r->shape;
     if (!sh->arena) {
@@ -117,6 +132,11 @@ void *rel_record_text_alloc(const rel_record *r, size_t n, size_t align)
             return NULL;
     }
     return rel_arena_alloc_packed(sh->arena, n, align);
+}
+
+void *rel_record_text_alloc(const rel_record *r, size_t n, size_t align)
+{
+    return text_alloc(r, n, align);
 }
 
 rel_status rel_record_incl_alloc(rel_record *r, size_t n, rel_error *err)
@@ -185,10 +205,11 @@ rel_record *rel_new(const rel_model *model)
     rel_shape *sh = (rel_shape *)(void *)block;
     /* A block too large to count in 16 bits (thousands of attributes)
        keeps its text in the arena only. */
-    uint16_t room = bytes <= UINT16_MAX ? (uint16_t)(bytes - REL_NEW_ROOM) : 0;
+    size_t room_at = head + rel_record_bytes(model);
+    uint16_t room = bytes <= UINT16_MAX ? (uint16_t)room_at : 0;
     *sh = (rel_shape){.model = model, .owns_arena = true, .room = room};
     rel_record *r = record_init(block + head, sh, 0);
-    if (rel_record_apply_defaults(r) != REL_OK) {
+    if (model->has_defaults && rel_record_apply_defaults(r) != REL_OK) {
         rel_record_free(r);
         return NULL;
     }
@@ -612,7 +633,7 @@ static rel_status put_given(rel_record *r, int i, rel_value v, rel_error *err)
             slot->i = v.i;
         } else {
             uint32_t n = (uint32_t)v.len;
-            char *copy = rel_record_text_alloc(r, sizeof n + v.len + 1, sizeof n);
+            char *copy = text_alloc(r, sizeof n + v.len + 1, sizeof n);
             if (!copy)
                 return rel_err_nomem(err);
             memcpy(copy, &n, sizeof n);

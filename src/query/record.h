@@ -47,20 +47,21 @@ enum { REL_SLOT_KIND = 0x07, REL_SLOT_SET = 0x08, REL_SLOT_CHANGED = 0x10 };
 
 /* What the rows of one query share, so that a row itself is small: their
  * model, the memory their text lives in, their JSON key order and how BIGINT
- * prints. A rel_new record has one of its own. */
+ * prints. A rel_new record has one of its own, in front of it. */
 typedef struct rel_shape {
     const rel_model *model;
     rel_arena *arena;      /* the result's; a rel_new record's own, made when its
                               text outgrows the room after it (NULL until then) */
-    const int *order;      /* JSON key order (attribute indexes) when rows were
-                              read with an explicit attribute list; NULL: model order */
-    uint16_t norder;       /* no engine has tables of more columns */
+    uint16_t norder;       /* keys in order[] (no engine has tables of more columns) */
     uint16_t room;         /* rel_new: where the free bytes for text in the
                               record's block start, from the shape (0: none) */
     bool bigint_as_string; /* read from / saved to PostgreSQL: BIGINT prints as a string */
     bool owns_arena;       /* rel_new's: the block (shape, record, room) and the
                               arena are freed by rel_record_free */
     bool shared;           /* several rows use it: copied before one row changes it */
+    bool ordered;          /* rows were read with an explicit attribute list:
+                              their JSON keys are order[], else model order */
+    int order[];           /* when ordered: attribute indexes (a rel_new shape has none) */
 } rel_shape;
 
 /* Included rows of a row, in include order. */
@@ -198,7 +199,8 @@ static inline rel_incl_slot *rel_record_incl(const rel_record *r)
 }
 
 /* A shape for rows of model whose text lives in arena (a result's), shared
- * by them; order/norder as in rel_shape. NULL when out of memory. */
+ * by them; order (norder indexes, copied) as in rel_shape, NULL for model
+ * order. NULL when out of memory. */
 rel_shape *rel_shape_new(rel_arena *arena, const rel_model *model, const int *order,
                          size_t norder, bool bigint_as_string);
 /* r's shape, made its own first when other rows share it (to change it for

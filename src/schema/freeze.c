@@ -132,13 +132,25 @@ static void check_collision(rel_assoc *a)
                  a->source->name);
 }
 
-/* Whether rows of m start with default values (most models have none, and
-   rel_new then has nothing to look at). */
-static void note_defaults(rel_model *m)
+/* What rows and lookups of m use once it is frozen: whether rows start with
+   default values (most models have none, and rel_new then has nothing to
+   look at), and the attributes chained by their name's first byte. */
+static void index_attrs(rel_model *m)
 {
-    for (size_t i = 0; i < m->nattrs; i++)
+    m->attr_next = rel_arena_alloc(m->schema->arena, (m->nattrs + 1) * sizeof *m->attr_next);
+    if (!m->attr_next) {
+        m->schema->oom = true;
+        return;
+    }
+    for (size_t h = 0; h < REL_ATTR_BUCKETS; h++)
+        m->attr_head[h] = -1;
+    for (size_t i = m->nattrs; i-- > 0;) {
+        size_t h = rel_attr_bucket(m->attrs[i].a.name);
+        m->attr_next[i] = m->attr_head[h];
+        m->attr_head[h] = (int32_t)i;
         if (m->attrs[i].a.default_value)
             m->has_defaults = true;
+    }
 }
 
 static void run(rel_schema *s)
@@ -162,7 +174,7 @@ static void run(rel_schema *s)
     for (size_t i = 0; i < s->nassocs; i++)
         check_collision(s->assocs[i]);
     for (size_t i = 0; i < s->nmodels; i++)
-        note_defaults(s->models[i]);
+        index_attrs(s->models[i]);
 }
 
 rel_status rel_schema_freeze(rel_schema *s, rel_error *err)

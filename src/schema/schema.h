@@ -54,6 +54,14 @@ typedef struct rel_attr_def {
     rel_literal_kind default_literal; /* how default_value was written */
 } rel_attr_def;
 
+/* Buckets of a model's attribute names (rel_model.attr_head), by their
+ * first byte: the usual handful of attributes land in different ones. */
+#define REL_ATTR_BUCKETS 32
+static inline size_t rel_attr_bucket(const char *name)
+{
+    return (unsigned char)name[0] & (REL_ATTR_BUCKETS - 1);
+}
+
 struct rel_model {
     rel_schema *schema;
     size_t index;               /* position in schema->models */
@@ -77,6 +85,10 @@ struct rel_model {
     int pk;                     /* index of the single primary key, -1 if none or composite */
     int created_at, updated_at; /* indexes, -1 when timestamps are off */
     bool has_defaults;          /* an attribute has a default value */
+    /* Frozen: attribute indexes chained by rel_attr_bucket of their name,
+     * in attribute order (-1 ends a chain); attr_next NULL before. */
+    int32_t attr_head[REL_ATTR_BUCKETS];
+    int32_t *attr_next;
     const char *table;
     const char *singular, *plural;
     bool generated_junction;    /* made by belongsToMany from a `through` name */
