@@ -1,9 +1,9 @@
 /* rel_bulk_create: many new rows in multi-row INSERTs inside one
  * transaction, reading back only what the database assigned or may have
  * changed. A program may hand over a million rows, so each row is visited
- * twice: once to check and stamp it before any SQL, then once per batch
- * (while the batch is in cache) to choose what is read back, to bind it and
- * to mark it saved. */
+ * twice: once, reading it only, to check it before any SQL, then once per
+ * batch (while the batch is in cache) to stamp it, choose what is read back,
+ * bind it and mark it saved. */
 #include <math.h>
 #include <string.h>
 
@@ -110,6 +110,8 @@ typedef struct bulk {
     rel_type *ret_types;/* the types of ret's attributes */
     size_t ncols, nret, nrows;
     bool rowid_keys;    /* the shape reads only the key, as the last rowid */
+    bool key_known;     /* the last batch had rowid keys: the next row's is next_key */
+    int64_t next_key;
     int *next_ret;      /* the next batch's read-back columns, being worked out */
     bool *differs;      /* per attribute, for next_ret */
 } bulk;
@@ -118,10 +120,10 @@ typedef struct bulk {
    (read_back). */
 static inline bool may_differ(const bulk *b, size_t i, const rel_value *v)
 {
-    if (v->kind == REL_V_NULL)
-        return false;
     if (v->kind != (rel_value_kind)b->own[i])
-        return true;
+        return v->kind != REL_V_NULL;
+    if (b->back[i] == BACK_AS_WRITTEN)
+        return false;
     switch ((read_back)b->back[i]) {
     case BACK_AS_WRITTEN: return false;
     case BACK_DATE: return v->i < REL_DATE_MIN_MS || v->i > REL_DATE_MAX_MS;
@@ -212,11 +214,11 @@ static inline void fetch_ahead(const bulk *b, rel_record *const *rows, size_t j,
     }
 }
 
-/* Row j checked and stamped before any SQL: same model, not saved,
-   timestamps, allowNull. auto_key[j]: whether the database assigns its key
-   (to undo on failure). */
-static rel_status prepare_row(const bulk *b, rel_record *r, size_t j, int64_t now,
-                              bool *auto_key, rel_error *err)
+/* Row j checked before any SQL, reading it only: same model, not saved,
+   allowNull (of all but the timestamps, which its batch stamps).
+   auto_key[j]: whether the database assigns its key (to undo on failure). */
+static rel_status check_row(const bulk *b, const rel_record *r, size_t j, bool *auto_key,
+                            rel_error *err)
 {
     const rel_model *m = b->m;
     if (!r)
@@ -226,8 +228,7 @@ static rel_status prepare_row(const bulk *b, rel_record *r, size_t j, int64_t no
                        rel_rec_model(r)->name, m->name);
     if (rel_record_stored(r))
         return rel_err(err, REL_INVALID, "rel_bulk_create: row %zu is already saved", j);
-    rel_crud_stamp_insert(r, now);
-    const unsigned char *flags = rel_record_flags(r);
+    const unsigned char *flags = row_flags(b, r);
     for (size_t k = 0; k < b->nnot_null; k++) {
         unsigned char f = flags[b->not_null[k]];
         if (!(f & REL_SLOT_SET) || (f & REL_SLOT_KIND) == REL_V_NULL)
@@ -237,36 +238,40 @@ static rel_status prepare_row(const bulk *b, rel_record *r, size_t j, int64_t no
     return REL_OK;
 }
 
-/* Binds the records' own values of the columns cols for rows[0..n) (the
-   records outlive the statement's use of them) and, when differs is given,
-   marks in it the attributes whose written values may come back
-   different. */
-static rel_status bind_rows(bulk *b, rel_record *const *rows, size_t n, const int *cols,
-                            size_t ncols, bool *differs, rel_error *err)
+/* Binds row r's values of the columns cols at p (the record outlives the
+   statement's use of them) and, when differs is given, marks in it the
+   attributes whose written values may come back different. */
+static inline void bind_row(bulk *b, const rel_record *r, const int *cols, size_t ncols,
+                            bool *differs, rel_value *p)
 {
-    rel_value *p = rel_sql_bind_room(&b->q, n * ncols);
+    const rel_slot *slots = row_slots(r);
+    const unsigned char *flags = row_flags(b, r);
+    for (size_t k = 0; k < ncols; k++) {
+        int i = cols[k];
+        rel_value v = rel_slot_value(slots[i], flags[i]);
+        if (differs && !differs[i])
+            differs[i] = may_differ(b, (size_t)i, &v);
+        /* Written field by field: storing the whole rel_value and then
+           reading it back costs a stalled load per value. */
+        if (rel_sql_converts(b->types[i]))
+            v = rel_sql_bound(&b->q, b->types[i], v);
+        p->kind = v.kind;
+        p->i = v.i;
+        p->d = v.d;
+        p->s = v.s;
+        p->len = v.len;
+        p++;
+    }
+}
+
+/* bind_row for rows[0..n), without marking. */
+static rel_status bind_rows(bulk *b, rel_record *const *rows, size_t n, rel_error *err)
+{
+    rel_value *p = rel_sql_bind_room(&b->q, n * b->ncols);
     if (!p)
         return rel_err_nomem(err);
-    for (size_t j = 0; j < n; j++) {
-        const rel_slot *slots = row_slots(rows[j]);
-        const unsigned char *flags = row_flags(b, rows[j]);
-        for (size_t k = 0; k < ncols; k++) {
-            int i = cols[k];
-            rel_value v = rel_slot_value(slots[i], flags[i]);
-            if (differs && !differs[i])
-                differs[i] = may_differ(b, (size_t)i, &v);
-            /* Written field by field: storing the whole rel_value and then
-               reading it back costs a stalled load per value. */
-            if (rel_sql_converts(b->types[i]))
-                v = rel_sql_bound(&b->q, b->types[i], v);
-            p->kind = v.kind;
-            p->i = v.i;
-            p->d = v.d;
-            p->s = v.s;
-            p->len = v.len;
-            p++;
-        }
-    }
+    for (size_t j = 0; j < n; j++)
+        bind_row(b, rows[j], b->cols, b->ncols, NULL, p + j * b->ncols);
     return REL_OK;
 }
 
@@ -339,9 +344,20 @@ static inline void row_saved(const bulk *b, rel_record *r)
     flags[b->m->nattrs] |= REL_REC_STORED;
 }
 
+/* Row r, inserted, has the key `key`: stored, nothing changed. */
+static inline bool row_keyed(const bulk *b, rel_record *r, int64_t key)
+{
+    int pk = b->m->pk;
+    row_slots(r)[pk].i = key;
+    row_flags(b, r)[pk] = REL_V_INT | REL_SLOT_SET;
+    row_saved(b, r);
+    return !(r->shape->ordered || r->shape->bigint_as_string) || rel_crud_saved_shape(r, false);
+}
+
 /* The keys of rows[0..n), inserted by st without RETURNING: consecutive,
-   ending at the last rowid. */
-static rel_status read_rowid_keys(const bulk *b, rel_record *const *rows, size_t n,
+   ending at the last rowid. Rows given their keys while they were gathered
+   (predicted) keep them when those were right. */
+static rel_status read_rowid_keys(bulk *b, rel_record *const *rows, size_t n, bool predicted,
                                   rel_error *err)
 {
     int step = rel_stmt_next(b->st, err);
@@ -352,38 +368,60 @@ static rel_status read_rowid_keys(const bulk *b, rel_record *const *rows, size_t
         return rel_err(err, REL_DATABASE, "the INSERT stored %lld of its %zu rows",
                        (long long)stored, n);
     int64_t first = rel_stmt_last_insert_id(b->st) - (int64_t)(n - 1);
-    int pk = b->m->pk;
-    for (size_t k = 0; k < n; k++) {
-        rel_record *r = rows[k];
-        row_slots(r)[pk].i = first + (int64_t)k;
-        row_flags(b, r)[pk] = REL_V_INT | REL_SLOT_SET;
-        row_saved(b, r);
-        if ((r->shape->ordered || r->shape->bigint_as_string) && !rel_crud_saved_shape(r, false))
-            return rel_err_nomem(err);
+    if (!predicted || first != b->next_key) {
+        for (size_t k = 0; k < n; k++)
+            if (!row_keyed(b, rows[k], first + (int64_t)k))
+                return rel_err_nomem(err);
     }
+    b->next_key = first + (int64_t)n;
+    b->key_known = true;
     return REL_OK;
 }
 
-/* One multi-row INSERT of rows[0..n), all writing the columns cols; the
-   rows are marked saved. */
-static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const int *cols,
-                             size_t ncols, rel_error *err)
+/* Gathers the next batch from rows[0..n) into q's parameters: stamps each
+   row and binds it while it writes what the first row writes (at most per
+   rows), marking in b->differs what must be read back. With predict, each
+   row is also given the key the database will give it (rowid keys, the
+   previous batch's last plus one, checked once the INSERT has run) while it
+   is in cache. Returns the number of rows; 0 when out of memory. */
+static size_t gather(bulk *b, rel_record *const *rows, size_t n, size_t per, int64_t now,
+                     const int *cols, size_t ncols, bool predict)
 {
-    const rel_model *m = b->m;
-    /* Bound first, with the text of the last batch, which this one most
-       often shares: binding also tells what must be read back. */
-    if (b->st)
-        rel_sql_clear_params(&b->q);
-    memset(b->differs, 0, m->nattrs * sizeof *b->differs);
-    rel_status s = bind_rows(b, rows, n, cols, ncols, b->differs, err);
-    if (s != REL_OK)
-        return s;
+    size_t most = n < per ? n : per;
+    rel_sql_clear_params(&b->q);
+    memset(b->differs, 0, b->m->nattrs * sizeof *b->differs);
+    rel_value *p = rel_sql_bind_room(&b->q, most * ncols);
+    if (!p)
+        return 0;
+    size_t k = 0;
+    for (; k < most; k++) {
+        rel_record *r = rows[k];
+        fetch_ahead(b, rows, k, n);
+        if (k) {
+            rel_crud_stamp_insert(r, now);
+            if (!writes_same(b, r))
+                break;
+        }
+        bind_row(b, r, cols, ncols, b->differs, p + k * ncols);
+        if (predict && !row_keyed(b, r, b->next_key + (int64_t)k))
+            return 0;
+    }
+    rel_sql_bind_trim(&b->q, (most - k) * ncols);
+    return k;
+}
+
+/* One multi-row INSERT of rows[0..n), gathered (bound) and all writing the
+   columns cols; the rows are marked saved. predicted: as gather's. */
+static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const int *cols,
+                             size_t ncols, bool predicted, rel_error *err)
+{
     size_t nret = returned_columns(b);
     bool by_rowid = rowid_keys(b, n, nret);
     bool same = b->st && n == b->nrows && ncols == b->ncols && nret == b->nret &&
                 by_rowid == b->rowid_keys &&
                 memcmp(cols, b->cols, ncols * sizeof *cols) == 0 &&
                 memcmp(b->next_ret, b->ret, nret * sizeof *b->ret) == 0;
+    rel_status s;
     if (!same) {
         /* A new text: the old statement goes, and the values are bound
            again once the text is written (writing it starts afresh). */
@@ -398,7 +436,7 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
         b->nrows = n;
         b->rowid_keys = by_rowid;
         bulk_text(b);
-        s = bind_rows(b, rows, n, cols, ncols, NULL, err);
+        s = bind_rows(b, rows, n, err);
         if (s != REL_OK)
             return s;
     }
@@ -407,7 +445,8 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
     if (s != REL_OK)
         return s;
     if (b->rowid_keys)
-        return read_rowid_keys(b, rows, n, err);
+        return read_rowid_keys(b, rows, n, predicted, err);
+    b->key_known = false;
     rel_colset ret = {.idx = b->ret, .types = b->ret_types, .n = b->nret, .nshow = b->nret};
     s = rel_crud_read_returned(b->st, rows, n, &ret, b->pg, err);
     for (size_t j = 0; j < n && s == REL_OK; j++)
@@ -449,7 +488,7 @@ static bool bulk_init(bulk *b, rel_db *db, const rel_model *m, rel_arena *tmp)
         b->back[i] = (unsigned char)read_back_of(a, b->pg, &own);
         b->own[i] = (unsigned char)own;
         b->max_len[i] = (size_t)(a->a.length > 0 ? a->a.length : 255);
-        if (rel_crud_checks_null(a))
+        if (rel_crud_checks_null(a) && (int)i != m->created_at && (int)i != m->updated_at)
             b->not_null[b->nnot_null++] = (int)i;
     }
     for (size_t w = 0; w < b->nmask; w++) {
@@ -491,10 +530,11 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         st = rel_err_nomem(err);
         goto out;
     }
-    int64_t now = rel_now_ms();
+    /* Every row is checked before any SQL (a program may give a million:
+       this pass only reads them, the batches write). */
     for (size_t j = 0; j < n && st == REL_OK; j++) {
         fetch_ahead(&b, rows, j, n);
-        st = prepare_row(&b, rows[j], j, now, &auto_key[j], err);
+        st = check_row(&b, rows[j], j, &auto_key[j], err);
     }
     if (st != REL_OK)
         goto out;
@@ -502,21 +542,25 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     st = rel_db_atomic_begin(db, err);
     if (st != REL_OK)
         goto out;
+    /* Rows are stamped as their batch is gathered, with one time for all;
+       a run of rows that write the same columns shares a statement. */
+    int64_t now = rel_now_ms();
     size_t j = 0;
     while (j < n && st == REL_OK) {
-        /* A run of rows that write the same columns shares a statement. */
+        rel_crud_stamp_insert(rows[j], now);
         size_t ncols = rel_crud_insert_columns(rows[j], cols);
         start_run(&b, rows[j]);
         size_t per = ncols ? max_params / ncols : 1;
         if (per > REL_BULK_MAX_ROWS)
             per = REL_BULK_MAX_ROWS;
-        size_t k = j + 1;
-        while (k < n && k - j < per && writes_same(&b, rows[k])) {
-            fetch_ahead(&b, rows, k, n);
-            k++;
+        bool predict = b.key_known && m->pk >= 0 && b.auto_key[m->pk] && !b.writes[m->pk];
+        size_t k = gather(&b, rows + j, n - j, per, now, cols, ncols, predict);
+        if (k == 0) {
+            st = rel_err_nomem(err);
+            break;
         }
-        st = bulk_batch(&b, rows + j, k - j, cols, ncols, err);
-        j = k;
+        st = bulk_batch(&b, rows + j, k, cols, ncols, predict, err);
+        j += k;
     }
     /* Released before the transaction ends, and before its parameters go. */
     rel_stmt_done(b.st);

@@ -76,6 +76,11 @@ static inline rel_value rel_sql_bound(rel_sql *q, rel_type type, rel_value v)
  * what rel_sql_bound gives (many rows at once). NULL when out of memory
  * (q then refuses to run). */
 rel_value *rel_sql_bind_room(rel_sql *q, size_t n);
+/* Gives back the last n parameters of rel_sql_bind_room's room (unused). */
+static inline void rel_sql_bind_trim(rel_sql *q, size_t n)
+{
+    q->n -= n;
+}
 /* Drops the parameters and what was made for them, keeping the text. */
 void rel_sql_clear_params(rel_sql *q);
 /* After a left-hand side: membership in n canonical values, bound as ONE

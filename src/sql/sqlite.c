@@ -320,25 +320,25 @@ static void sq_finish(sq_stmt *s)
     s->last_rowid = sqlite3_last_insert_rowid(db);
 }
 
-static rel_status sq_bind(sq_stmt *s, int i, rel_value v, bool held)
+static int sq_bind(sq_stmt *s, int i, const rel_value *v, bool held)
 {
     /* Held memory outlives the binding: SQLite need not copy it. */
     sqlite3_destructor_type keep = held ? SQLITE_STATIC : SQLITE_TRANSIENT;
-    switch (v.kind) {
+    switch (v->kind) {
     case REL_V_NULL:
         return sqlite3_bind_null(s->st, i);
     case REL_V_INT:
-        return sqlite3_bind_int64(s->st, i, v.i);
+        return sqlite3_bind_int64(s->st, i, v->i);
     case REL_V_DOUBLE:
-        return sqlite3_bind_double(s->st, i, v.d);
+        return sqlite3_bind_double(s->st, i, v->d);
     case REL_V_TEXT:
-        if (!v.s)
+        if (!v->s)
             return sqlite3_bind_null(s->st, i);
-        return sqlite3_bind_text64(s->st, i, v.s, v.len, keep, SQLITE_UTF8);
+        return sqlite3_bind_text64(s->st, i, v->s, v->len, keep, SQLITE_UTF8);
     case REL_V_BLOB:
-        if (!v.s || !v.len)
+        if (!v->s || !v->len)
             return sqlite3_bind_zeroblob(s->st, i, 0);
-        return sqlite3_bind_blob64(s->st, i, v.s, v.len, keep);
+        return sqlite3_bind_blob64(s->st, i, v->s, v->len, keep);
     }
     return SQLITE_MISUSE;
 }
@@ -366,7 +366,7 @@ static rel_status sq_execute(rel_dstmt *ds, const rel_value *params, size_t n, b
         return rel_err(err, REL_INVALID, "the statement has %d parameter%s but %zu value%s given",
                        want, want == 1 ? "" : "s", n, n == 1 ? " was" : "s were");
     for (size_t i = 0; i < n; i++) {
-        int rc = sq_bind(s, (int)i + 1, params[i], held);
+        int rc = sq_bind(s, (int)i + 1, &params[i], held);
         if (rc != SQLITE_OK)
             return sq_fail(db, rc, err);
     }
