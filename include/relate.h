@@ -355,7 +355,12 @@ rel_status rel_destroy(rel_db *db, rel_record *r, rel_error *err);
 /* Inserts many rows of one model in one transaction, in batches of one
    multi-row INSERT each (at most 1,000 rows); rows receive their ids, and
    the attributes they left unset (NULL, or the column's default) or that the
-   database stores in its own form (DECIMAL scale, UUID case, ...) as stored. */
+   database stores in its own form (DECIMAL scale, UUID case, ...) as stored.
+   All or nothing: a bad row (NULL, of another model, already saved, a NULL
+   where allowNull is false: REL_NOT_NULL "row N: notNull Violation: ...")
+   or a failed INSERT rolls back the batches before it, and every row is then
+   unsaved again, without the ids the undone inserts gave it. The records are
+   borrowed; they must not be in rows twice. */
 rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_error *err);
 
 /* Creates a row from a JSON object and, as Sequelize's create(…, { include })

@@ -1,9 +1,8 @@
 /* rel_bulk_create: many new rows in multi-row INSERTs inside one
  * transaction, reading back only what the database assigned or may have
  * changed. A program may hand over a million rows, so each row is visited
- * twice: once, reading it only, to check it before any SQL, then once per
- * batch (while the batch is in cache) to stamp it, choose what is read back,
- * bind it and mark it saved. */
+ * once, with its batch (while the batch is in cache): to check and stamp it,
+ * choose what is read back, bind it and mark it saved. */
 #include <math.h>
 #include <string.h>
 
@@ -94,7 +93,7 @@ typedef struct bulk {
     bool *auto_key;     /* per attribute: rel_crud_auto_key */
     int *not_null;      /* attributes rel_crud_checks_null */
     size_t nnot_null;
-    bool *writes;       /* per attribute: written by the current run of rows */
+    bool *writes;       /* per attribute: written by the current run (stamped) */
     rel_type *types;    /* per attribute: its type */
     unsigned char *back;/* per attribute: its read_back */
     unsigned char *own; /* per attribute: the kind of its type's values */
@@ -103,7 +102,6 @@ typedef struct bulk {
                            words (mask_at) */
     size_t nmask;
     uint64_t *want;     /* the words of the current run's first row */
-    uint64_t *keep;     /* per word: every bit but the flag bytes' CHANGED */
     rel_sql q;          /* text of the current shape; the batch's parameters */
     rel_stmt *st;       /* prepared for q's text, NULL before the first batch */
     int *cols, *ret;    /* the current shape: columns written, read back */
@@ -191,12 +189,11 @@ static bool writes_same(const bulk *b, const rel_record *r)
     return true;
 }
 
-/* The current run starts at row r: what it writes. */
+/* The current run starts at row r (not yet stamped): the pattern of the
+   rows it takes. */
 static void start_run(bulk *b, const rel_record *r)
 {
     const unsigned char *flags = row_flags(b, r);
-    for (size_t i = 0; i < b->m->nattrs; i++)
-        b->writes[i] = writes_attr(b, flags, i);
     for (size_t w = 0; w < b->nmask; w++)
         b->want[w] = pattern_word(b, flags, w);
 }
@@ -331,16 +328,11 @@ static bool rowid_keys(bulk *b, size_t n, size_t nret)
    caller marks it unsaved again if the transaction does not commit). */
 static inline void row_saved(const bulk *b, rel_record *r)
 {
+    /* Byte by byte: the row's flag bytes were just written one at a time,
+       and reading them back as a word would wait for those writes. */
     unsigned char *flags = row_flags(b, r);
-    /* A word at a time, as the write patterns (the bytes in front of the
-       first flag byte, a slot's, are kept as they are). */
-    for (size_t w = 0; w < b->nmask; w++) {
-        uint64_t x;
-        unsigned char *at = flags + mask_at(b->m->nattrs, w);
-        memcpy(&x, at, sizeof x);
-        x &= b->keep[w];
-        memcpy(at, &x, sizeof x);
-    }
+    for (size_t i = 0; i < b->m->nattrs; i++)
+        flags[i] &= (unsigned char)~REL_SLOT_CHANGED;
     flags[b->m->nattrs] |= REL_REC_STORED;
 }
 
@@ -378,36 +370,46 @@ static rel_status read_rowid_keys(bulk *b, rel_record *const *rows, size_t n, bo
     return REL_OK;
 }
 
-/* Gathers the next batch from rows[0..n) into q's parameters: stamps each
-   row and binds it while it writes what the first row writes (at most per
-   rows), marking in b->differs what must be read back. With predict, each
-   row is also given the key the database will give it (rowid keys, the
-   previous batch's last plus one, checked once the INSERT has run) while it
-   is in cache. Returns the number of rows; 0 when out of memory. */
-static size_t gather(bulk *b, rel_record *const *rows, size_t n, size_t per, int64_t now,
-                     const int *cols, size_t ncols, bool predict)
+/* Gathers the next batch, rows[at..), into q's parameters: checks and
+   stamps each row and binds it while it writes what rows[at] (checked and
+   stamped by the caller) writes, at most per rows of n, marking in
+   b->differs what must be read back. With predict, each row is also given
+   the key the database will give it (rowid keys: the previous batch's last
+   plus one, checked once the INSERT has run) while it is in cache. *got:
+   the rows gathered, and touched when it fails. */
+static rel_status gather(bulk *b, rel_record *const *rows, size_t at, size_t n, size_t per,
+                         int64_t now, const int *cols, size_t ncols, bool predict,
+                         bool *auto_key, size_t *got, rel_error *err)
 {
-    size_t most = n < per ? n : per;
+    size_t most = n - at < per ? n - at : per;
+    *got = 0;
     rel_sql_clear_params(&b->q);
     memset(b->differs, 0, b->m->nattrs * sizeof *b->differs);
     rel_value *p = rel_sql_bind_room(&b->q, most * ncols);
     if (!p)
-        return 0;
+        return rel_err_nomem(err);
     size_t k = 0;
     for (; k < most; k++) {
-        rel_record *r = rows[k];
-        fetch_ahead(b, rows, k, n);
+        size_t j = at + k;
+        rel_record *r = rows[j];
+        fetch_ahead(b, rows, j, n);
         if (k) {
-            rel_crud_stamp_insert(r, now);
+            rel_status st = check_row(b, r, j, &auto_key[j], err);
+            if (st != REL_OK)
+                return st;
+            /* Compared before stamping: the pattern is read as words, and
+               reading bytes just written as a word waits for the writes. */
             if (!writes_same(b, r))
                 break;
+            rel_crud_stamp_insert(r, now);
         }
+        *got = k + 1;
         bind_row(b, r, cols, ncols, b->differs, p + k * ncols);
         if (predict && !row_keyed(b, r, b->next_key + (int64_t)k))
-            return 0;
+            return rel_err_nomem(err);
     }
     rel_sql_bind_trim(&b->q, (most - k) * ncols);
-    return k;
+    return REL_OK;
 }
 
 /* One multi-row INSERT of rows[0..n), gathered (bound) and all writing the
@@ -475,10 +477,9 @@ static bool bulk_init(bulk *b, rel_db *db, const rel_model *m, rel_arena *tmp)
     b->nmask = (m->nattrs + 7) / 8;
     b->mask = rel_arena_alloc(tmp, (b->nmask + 1) * sizeof *b->mask);
     b->want = rel_arena_alloc(tmp, (b->nmask + 1) * sizeof *b->want);
-    b->keep = rel_arena_alloc(tmp, (b->nmask + 1) * sizeof *b->keep);
     if (!b->auto_key || !b->not_null || !b->writes || !b->cols || !b->ret || !b->ret_types ||
         !b->next_ret || !b->differs || !b->types || !b->back || !b->own || !b->max_len ||
-        !b->mask || !b->want || !b->keep)
+        !b->mask || !b->want)
         return false;
     for (size_t i = 0; i < m->nattrs; i++) {
         const rel_attr_def *a = &m->attrs[i];
@@ -492,17 +493,15 @@ static bool bulk_init(bulk *b, rel_db *db, const rel_model *m, rel_arena *tmp)
             b->not_null[b->nnot_null++] = (int)i;
     }
     for (size_t w = 0; w < b->nmask; w++) {
-        unsigned char bytes[8], keep[8];
+        unsigned char bytes[8];
         ptrdiff_t at = mask_at(m->nattrs, w);
         for (ptrdiff_t p = 0; p < 8; p++) {
             ptrdiff_t i = at + p;
             bytes[p] = i < 0 ? 0
                        : b->auto_key[i] ? (unsigned char)(REL_SLOT_SET | REL_SLOT_KIND)
                                         : (unsigned char)REL_SLOT_SET;
-            keep[p] = (unsigned char)(i < 0 ? 0xFF : ~REL_SLOT_CHANGED);
         }
         memcpy(&b->mask[w], bytes, sizeof bytes);
-        memcpy(&b->keep[w], keep, sizeof keep);
     }
     return true;
 }
@@ -530,36 +529,34 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         st = rel_err_nomem(err);
         goto out;
     }
-    /* Every row is checked before any SQL (a program may give a million:
-       this pass only reads them, the batches write). */
-    for (size_t j = 0; j < n && st == REL_OK; j++) {
-        fetch_ahead(&b, rows, j, n);
-        st = check_row(&b, rows[j], j, &auto_key[j], err);
-    }
-    if (st != REL_OK)
-        goto out;
-
     st = rel_db_atomic_begin(db, err);
     if (st != REL_OK)
         goto out;
-    /* Rows are stamped as their batch is gathered, with one time for all;
-       a run of rows that write the same columns shares a statement. */
+    /* Each row is checked as its batch is gathered (a program may give a
+       million: each is visited once), stamped with one time for all; a run
+       of rows that write the same columns shares a statement. A bad row
+       undoes the batches before it with the transaction. */
     int64_t now = rel_now_ms();
-    size_t j = 0;
+    size_t j = 0, touched = 0;
     while (j < n && st == REL_OK) {
+        st = check_row(&b, rows[j], j, &auto_key[j], err);
+        if (st != REL_OK)
+            break;
+        start_run(&b, rows[j]);
         rel_crud_stamp_insert(rows[j], now);
         size_t ncols = rel_crud_insert_columns(rows[j], cols);
-        start_run(&b, rows[j]);
+        memset(b.writes, 0, m->nattrs * sizeof *b.writes);
+        for (size_t c = 0; c < ncols; c++)
+            b.writes[cols[c]] = true;
         size_t per = ncols ? max_params / ncols : 1;
         if (per > REL_BULK_MAX_ROWS)
             per = REL_BULK_MAX_ROWS;
         bool predict = b.key_known && m->pk >= 0 && b.auto_key[m->pk] && !b.writes[m->pk];
-        size_t k = gather(&b, rows + j, n - j, per, now, cols, ncols, predict);
-        if (k == 0) {
-            st = rel_err_nomem(err);
-            break;
-        }
-        st = bulk_batch(&b, rows + j, k, cols, ncols, predict, err);
+        size_t k = 0;
+        st = gather(&b, rows, j, n, per, now, cols, ncols, predict, auto_key, &k, err);
+        touched = j + (k ? k : 1);
+        if (st == REL_OK)
+            st = bulk_batch(&b, rows + j, k, cols, ncols, predict, err);
         j += k;
     }
     /* Released before the transaction ends, and before its parameters go. */
@@ -569,7 +566,7 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     if (st != REL_OK) {
         /* Rolled back: the rows are unsaved again, and ids read from the
          * undone inserts mean nothing. */
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < touched; i++) {
             rel_record_mark_unsaved(rows[i]);
             if (auto_key[i])
                 rel_record_clear(rows[i], m->pk);
