@@ -132,9 +132,9 @@ static void ref_record(rel_buf *b, const rel_record *r, bool bigint_as_string)
     const rel_shape *sh = r->shape;
     bool first = true;
     rel_buf_putc(b, '{');
-    size_t n = sh->order ? sh->norder : m->nattrs;
+    size_t n = sh->ordered ? sh->norder : m->nattrs;
     for (size_t j = 0; j < n; j++) {
-        int i = sh->order ? sh->order[j] : (int)j;
+        int i = sh->ordered ? sh->order[j] : (int)j;
         if (!rel_record_has(r, i))
             continue;
         if (!first)
@@ -414,7 +414,9 @@ static void order_and_junction(void **state)
 {
     (void)state;
     rel_result *res = rel_result_new(thing);
-    rel_shape *shape = rel_shape_new(res->arena, thing, NULL, 0, false);
+    int order[] = {attr_index(thing, "s"), attr_index(thing, "n"), attr_index(thing, LONG_KEY),
+                   attr_index(thing, "at")};
+    rel_shape *shape = rel_shape_new(res->arena, thing, order, 4, false);
     rel_shape *jshape = rel_shape_new(res->arena, link, NULL, 0, false);
     assert_non_null(shape);
     assert_non_null(jshape);
@@ -425,10 +427,6 @@ static void order_and_junction(void **state)
     put(r, LONG_KEY, int_value(-1));
     put(r, "s", text_value("tab\there", 8));
     put(j, "w", int_value(7));
-    int order[] = {attr_index(thing, "s"), attr_index(thing, "n"), attr_index(thing, LONG_KEY),
-                   attr_index(thing, "at")};
-    shape->order = order;
-    shape->norder = 4;
     assert_true(rel_record_set_through(r, j));
     assert_int_equal(rel_result_push(res, r), REL_OK);
     char *got = rel_result_json(res);
@@ -437,7 +435,7 @@ static void order_and_junction(void **state)
                              "\"at\":\"1969-12-31T23:59:59.999Z\",\"Link\":{\"w\":7}}]");
     free(got);
     /* Without the order: model order, the junction after the attributes. */
-    shape->order = NULL;
+    shape->ordered = false;
     shape->norder = 0;
     got = rel_result_json(res);
     char *want = ref_result(res);
