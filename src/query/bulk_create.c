@@ -80,6 +80,18 @@ static read_back read_back_of(const rel_attr_def *a, bool pg, rel_value_kind *ow
     return BACK_NORMALIZED;
 }
 
+/* What a bulk create knows of one attribute, and what the current batch
+   does with it. */
+typedef struct bulk_attr {
+    rel_type type;
+    size_t max_len;     /* BACK_PG_STRING's declared length */
+    unsigned char back; /* its read_back */
+    unsigned char own;  /* the kind of its type's values */
+    bool auto_key;      /* rel_crud_auto_key */
+    bool writes;        /* written by the current run (stamped) */
+    bool differs;       /* a written value may come back different: read back */
+} bulk_attr;
+
 /* One bulk create: what it knows of the model before it looks at a row,
    and its INSERTs. The statement text is written again only when the shape
    of a batch (columns written, columns read back, rows) changes, and its
@@ -87,17 +99,12 @@ static read_back read_back_of(const rel_attr_def *a, bool pg, rel_value_kind *ow
 typedef struct bulk {
     rel_db *db;
     const rel_model *m;
+    bulk_attr *at;      /* per attribute of m */
     bool pg;
     int consecutive;    /* the dialect's consecutive_keys for the model's key:
                            -1 until asked, then 0 or 1 */
-    bool *auto_key;     /* per attribute: rel_crud_auto_key */
     int *not_null;      /* attributes rel_crud_checks_null */
     size_t nnot_null;
-    bool *writes;       /* per attribute: written by the current run (stamped) */
-    rel_type *types;    /* per attribute: its type */
-    unsigned char *back;/* per attribute: its read_back */
-    unsigned char *own; /* per attribute: the kind of its type's values */
-    size_t *max_len;    /* per attribute: BACK_PG_STRING's declared length */
     uint64_t *mask;     /* which flag bits tell what a row writes, as 8-byte
                            words (mask_at) */
     size_t nmask;
@@ -111,22 +118,21 @@ typedef struct bulk {
     bool key_known;     /* the last batch had rowid keys: the next row's is next_key */
     int64_t next_key;
     int *next_ret;      /* the next batch's read-back columns, being worked out */
-    bool *differs;      /* per attribute, for next_ret */
 } bulk;
 
 /* Whether written value v of attribute i may come back different
    (read_back). */
 static inline bool may_differ(const bulk *b, size_t i, const rel_value *v)
 {
-    if (v->kind != (rel_value_kind)b->own[i])
+    if (v->kind != (rel_value_kind)b->at[i].own)
         return v->kind != REL_V_NULL;
-    if (b->back[i] == BACK_AS_WRITTEN)
+    if (b->at[i].back == BACK_AS_WRITTEN)
         return false;
-    switch ((read_back)b->back[i]) {
+    switch ((read_back)b->at[i].back) {
     case BACK_AS_WRITTEN: return false;
     case BACK_DATE: return v->i < REL_DATE_MIN_MS || v->i > REL_DATE_MAX_MS;
     case BACK_DOUBLE: return !isfinite(v->d) || (v->d == 0.0 && signbit(v->d));
-    case BACK_PG_STRING: return v->len > b->max_len[i];
+    case BACK_PG_STRING: return v->len > b->at[i].max_len;
     case BACK_NORMALIZED: break;
     }
     return true;
@@ -156,7 +162,7 @@ static inline unsigned char *row_flags(const bulk *b, const rel_record *r)
 static inline bool writes_attr(const bulk *b, const unsigned char *flags, size_t i)
 {
     return (flags[i] & REL_SLOT_SET) &&
-           !(b->auto_key[i] && (flags[i] & REL_SLOT_KIND) == REL_V_NULL);
+           !(b->at[i].auto_key && (flags[i] & REL_SLOT_KIND) == REL_V_NULL);
 }
 
 /* Where word w of a row's write pattern starts, from its first flag byte:
@@ -213,8 +219,8 @@ static inline void fetch_ahead(const bulk *b, rel_record *const *rows, size_t j,
 
 /* Row j checked before any SQL, reading it only: same model, not saved,
    allowNull (of all but the timestamps, which its batch stamps).
-   auto_key[j]: whether the database assigns its key (to undo on failure). */
-static rel_status check_row(const bulk *b, const rel_record *r, size_t j, bool *auto_key,
+   *assigned: whether the database assigns its key (to undo on failure). */
+static rel_status check_row(const bulk *b, const rel_record *r, size_t j, bool *assigned,
                             rel_error *err)
 {
     const rel_model *m = b->m;
@@ -231,27 +237,27 @@ static rel_status check_row(const bulk *b, const rel_record *r, size_t j, bool *
         if (!(f & REL_SLOT_SET) || (f & REL_SLOT_KIND) == REL_V_NULL)
             return rel_crud_null_violation(m, (size_t)b->not_null[k], &j, err);
     }
-    *auto_key = m->pk >= 0 && !writes_attr(b, flags, (size_t)m->pk);
+    *assigned = m->pk >= 0 && !writes_attr(b, flags, (size_t)m->pk);
     return REL_OK;
 }
 
 /* Binds row r's values of the columns cols at p (the record outlives the
-   statement's use of them) and, when differs is given, marks in it the
-   attributes whose written values may come back different. */
+   statement's use of them) and, with mark, marks the attributes whose
+   written values may come back different (bulk_attr.differs). */
 static inline void bind_row(bulk *b, const rel_record *r, const int *cols, size_t ncols,
-                            bool *differs, rel_value *p)
+                            bool mark, rel_value *p)
 {
     const rel_slot *slots = row_slots(r);
     const unsigned char *flags = row_flags(b, r);
     for (size_t k = 0; k < ncols; k++) {
         int i = cols[k];
         rel_value v = rel_slot_value(slots[i], flags[i]);
-        if (differs && !differs[i])
-            differs[i] = may_differ(b, (size_t)i, &v);
+        if (mark && !b->at[i].differs)
+            b->at[i].differs = may_differ(b, (size_t)i, &v);
         /* Written field by field: storing the whole rel_value and then
            reading it back costs a stalled load per value. */
-        if (rel_sql_converts(b->types[i]))
-            v = rel_sql_bound(&b->q, b->types[i], v);
+        if (rel_sql_converts(b->at[i].type))
+            v = rel_sql_bound(&b->q, b->at[i].type, v);
         p->kind = v.kind;
         p->i = v.i;
         p->d = v.d;
@@ -268,7 +274,7 @@ static rel_status bind_rows(bulk *b, rel_record *const *rows, size_t n, rel_erro
     if (!p)
         return rel_err_nomem(err);
     for (size_t j = 0; j < n; j++)
-        bind_row(b, rows[j], b->cols, b->ncols, NULL, p + j * b->ncols);
+        bind_row(b, rows[j], b->cols, b->ncols, false, p + j * b->ncols);
     return REL_OK;
 }
 
@@ -279,7 +285,7 @@ static size_t returned_columns(bulk *b)
 {
     size_t k = 0;
     for (size_t i = 0; i < b->m->nattrs; i++)
-        if (b->differs[i] || !b->writes[i])
+        if (b->at[i].differs || !b->at[i].writes)
             b->next_ret[k++] = (int)i;
     return k;
 }
@@ -316,7 +322,7 @@ static void bulk_text(bulk *b)
 static bool rowid_keys(bulk *b, size_t n, size_t nret)
 {
     const rel_model *m = b->m;
-    if (nret != 1 || m->pk < 0 || b->next_ret[0] != m->pk || !b->auto_key[m->pk] ||
+    if (nret != 1 || m->pk < 0 || b->next_ret[0] != m->pk || !b->at[m->pk].auto_key ||
         (b->consecutive < 0 && n < REL_ROWID_KEYS_MIN_ROWS))
         return false;
     if (b->consecutive < 0)
@@ -373,18 +379,19 @@ static rel_status read_rowid_keys(bulk *b, rel_record *const *rows, size_t n, bo
 /* Gathers the next batch, rows[at..), into q's parameters: checks and
    stamps each row and binds it while it writes what rows[at] (checked and
    stamped by the caller) writes, at most per rows of n, marking in
-   b->differs what must be read back. With predict, each row is also given
+   what must be read back (bulk_attr.differs). With predict, each row is also given
    the key the database will give it (rowid keys: the previous batch's last
    plus one, checked once the INSERT has run) while it is in cache. *got:
    the rows gathered, and touched when it fails. */
 static rel_status gather(bulk *b, rel_record *const *rows, size_t at, size_t n, size_t per,
                          int64_t now, const int *cols, size_t ncols, bool predict,
-                         bool *auto_key, size_t *got, rel_error *err)
+                         bool *assigned, size_t *got, rel_error *err)
 {
     size_t most = n - at < per ? n - at : per;
     *got = 0;
     rel_sql_clear_params(&b->q);
-    memset(b->differs, 0, b->m->nattrs * sizeof *b->differs);
+    for (size_t i = 0; i < b->m->nattrs; i++)
+        b->at[i].differs = false;
     rel_value *p = rel_sql_bind_room(&b->q, most * ncols);
     if (!p)
         return rel_err_nomem(err);
@@ -394,7 +401,7 @@ static rel_status gather(bulk *b, rel_record *const *rows, size_t at, size_t n, 
         rel_record *r = rows[j];
         fetch_ahead(b, rows, j, n);
         if (k) {
-            rel_status st = check_row(b, r, j, &auto_key[j], err);
+            rel_status st = check_row(b, r, j, &assigned[j], err);
             if (st != REL_OK)
                 return st;
             /* Compared before stamping: the pattern is read as words, and
@@ -404,7 +411,7 @@ static rel_status gather(bulk *b, rel_record *const *rows, size_t at, size_t n, 
             rel_crud_stamp_insert(r, now);
         }
         *got = k + 1;
-        bind_row(b, r, cols, ncols, b->differs, p + k * ncols);
+        bind_row(b, r, cols, ncols, true, p + k * ncols);
         if (predict && !row_keyed(b, r, b->next_key + (int64_t)k))
             return rel_err_nomem(err);
     }
@@ -432,7 +439,7 @@ static rel_status bulk_batch(bulk *b, rel_record *const *rows, size_t n, const i
         memcpy(b->cols, cols, ncols * sizeof *cols);
         memcpy(b->ret, b->next_ret, nret * sizeof *b->ret);
         for (size_t k = 0; k < nret; k++)
-            b->ret_types[k] = b->types[b->ret[k]];
+            b->ret_types[k] = b->at[b->ret[k]].type;
         b->ncols = ncols;
         b->nret = nret;
         b->nrows = n;
@@ -462,33 +469,27 @@ static bool bulk_init(bulk *b, rel_db *db, const rel_model *m, rel_arena *tmp)
     size_t na = m->nattrs + 1;
     *b = (bulk){.db = db, .m = m, .pg = rel_db_is_postgres(db), .consecutive = -1};
     rel_sql_init(&b->q, db->dialect);
-    b->auto_key = rel_arena_alloc(tmp, na * sizeof *b->auto_key);
+    b->at = rel_arena_calloc(tmp, na, sizeof *b->at);
     b->not_null = rel_arena_alloc(tmp, na * sizeof *b->not_null);
-    b->writes = rel_arena_alloc(tmp, na * sizeof *b->writes);
     b->cols = rel_arena_alloc(tmp, na * sizeof *b->cols);
     b->ret = rel_arena_alloc(tmp, na * sizeof *b->ret);
     b->ret_types = rel_arena_alloc(tmp, na * sizeof *b->ret_types);
     b->next_ret = rel_arena_alloc(tmp, na * sizeof *b->next_ret);
-    b->differs = rel_arena_alloc(tmp, na * sizeof *b->differs);
-    b->types = rel_arena_alloc(tmp, na * sizeof *b->types);
-    b->back = rel_arena_alloc(tmp, na * sizeof *b->back);
-    b->own = rel_arena_alloc(tmp, na * sizeof *b->own);
-    b->max_len = rel_arena_alloc(tmp, na * sizeof *b->max_len);
     b->nmask = (m->nattrs + 7) / 8;
     b->mask = rel_arena_alloc(tmp, (b->nmask + 1) * sizeof *b->mask);
     b->want = rel_arena_alloc(tmp, (b->nmask + 1) * sizeof *b->want);
-    if (!b->auto_key || !b->not_null || !b->writes || !b->cols || !b->ret || !b->ret_types ||
-        !b->next_ret || !b->differs || !b->types || !b->back || !b->own || !b->max_len ||
+    if (!b->at || !b->not_null || !b->cols || !b->ret || !b->ret_types || !b->next_ret ||
         !b->mask || !b->want)
         return false;
     for (size_t i = 0; i < m->nattrs; i++) {
         const rel_attr_def *a = &m->attrs[i];
         rel_value_kind own;
-        b->auto_key[i] = rel_crud_auto_key(a);
-        b->types[i] = a->a.type;
-        b->back[i] = (unsigned char)read_back_of(a, b->pg, &own);
-        b->own[i] = (unsigned char)own;
-        b->max_len[i] = (size_t)(a->a.length > 0 ? a->a.length : 255);
+        bulk_attr *at = &b->at[i];
+        at->auto_key = rel_crud_auto_key(a);
+        at->type = a->a.type;
+        at->back = (unsigned char)read_back_of(a, b->pg, &own);
+        at->own = (unsigned char)own;
+        at->max_len = (size_t)(a->a.length > 0 ? a->a.length : 255);
         if (rel_crud_checks_null(a) && (int)i != m->created_at && (int)i != m->updated_at)
             b->not_null[b->nnot_null++] = (int)i;
     }
@@ -498,7 +499,7 @@ static bool bulk_init(bulk *b, rel_db *db, const rel_model *m, rel_arena *tmp)
         for (ptrdiff_t p = 0; p < 8; p++) {
             ptrdiff_t i = at + p;
             bytes[p] = i < 0 ? 0
-                       : b->auto_key[i] ? (unsigned char)(REL_SLOT_SET | REL_SLOT_KIND)
+                       : b->at[i].auto_key ? (unsigned char)(REL_SLOT_SET | REL_SLOT_KIND)
                                         : (unsigned char)REL_SLOT_SET;
         }
         memcpy(&b->mask[w], bytes, sizeof bytes);
@@ -524,8 +525,8 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     bulk b;
     bool ok = bulk_init(&b, db, m, tmp);
     int *cols = rel_arena_alloc(tmp, (m->nattrs + 1) * sizeof *cols);
-    bool *auto_key = rel_arena_calloc(tmp, n, sizeof *auto_key);
-    if (!ok || !cols || !auto_key) {
+    bool *assigned = rel_arena_calloc(tmp, n, sizeof *assigned); /* row j's key, by the database */
+    if (!ok || !cols || !assigned) {
         st = rel_err_nomem(err);
         goto out;
     }
@@ -539,21 +540,22 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     int64_t now = rel_now_ms();
     size_t j = 0, touched = 0;
     while (j < n && st == REL_OK) {
-        st = check_row(&b, rows[j], j, &auto_key[j], err);
+        st = check_row(&b, rows[j], j, &assigned[j], err);
         if (st != REL_OK)
             break;
         start_run(&b, rows[j]);
         rel_crud_stamp_insert(rows[j], now);
         size_t ncols = rel_crud_insert_columns(rows[j], cols);
-        memset(b.writes, 0, m->nattrs * sizeof *b.writes);
+        for (size_t i = 0; i < m->nattrs; i++)
+            b.at[i].writes = false;
         for (size_t c = 0; c < ncols; c++)
-            b.writes[cols[c]] = true;
+            b.at[cols[c]].writes = true;
         size_t per = ncols ? max_params / ncols : 1;
         if (per > REL_BULK_MAX_ROWS)
             per = REL_BULK_MAX_ROWS;
-        bool predict = b.key_known && m->pk >= 0 && b.auto_key[m->pk] && !b.writes[m->pk];
+        bool predict = b.key_known && m->pk >= 0 && b.at[m->pk].auto_key && !b.at[m->pk].writes;
         size_t k = 0;
-        st = gather(&b, rows, j, n, per, now, cols, ncols, predict, auto_key, &k, err);
+        st = gather(&b, rows, j, n, per, now, cols, ncols, predict, assigned, &k, err);
         touched = j + (k ? k : 1);
         if (st == REL_OK)
             st = bulk_batch(&b, rows + j, k, cols, ncols, predict, err);
@@ -568,7 +570,7 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
          * undone inserts mean nothing. */
         for (size_t i = 0; i < touched; i++) {
             rel_record_mark_unsaved(rows[i]);
-            if (auto_key[i])
+            if (assigned[i])
                 rel_record_clear(rows[i], m->pk);
         }
     }
