@@ -21,11 +21,6 @@
  * ones (measured: a fifth less server time). */
 #define REL_BULK_MAX_ROWS 1000
 
-/* The first and last milliseconds of the years a DATE is read back in
-   (0001-9999, rel_datetime_parse). */
-#define REL_DATE_MIN_MS (-62135596800000LL)
-#define REL_DATE_MAX_MS 253402300799999LL
-
 /* How a written value of an attribute is checked for whether the database
    may hand it back other than relate holds it (and so must be read back):
    DECIMAL, UUID, DATEONLY and JSON as the engine normalizes them; doubles
@@ -127,7 +122,7 @@ static inline bool may_differ(const bulk *b, size_t i, const rel_value *v)
     if (v->kind != (rel_value_kind)b->at[i].own)
         return v->kind != REL_V_NULL;
     if (b->at[i].back == BACK_AS_WRITTEN)
-        return false;
+        return false; /* the common case, before the switch */
     switch ((read_back)b->at[i].back) {
     case BACK_AS_WRITTEN: return false;
     case BACK_DATE: return v->i < REL_DATE_MIN_MS || v->i > REL_DATE_MAX_MS;
@@ -217,9 +212,9 @@ static inline void fetch_ahead(const bulk *b, rel_record *const *rows, size_t j,
     }
 }
 
-/* Row j checked before any SQL, reading it only: same model, not saved,
-   allowNull (of all but the timestamps, which its batch stamps).
-   *assigned: whether the database assigns its key (to undo on failure). */
+/* Row j checked before it is touched: same model, not saved, allowNull (of
+   all but the timestamps, which its batch stamps). *assigned: whether the
+   database assigns its key (to undo on failure). */
 static rel_status check_row(const bulk *b, const rel_record *r, size_t j, bool *assigned,
                             rel_error *err)
 {
@@ -280,7 +275,7 @@ static rel_status bind_rows(bulk *b, rel_record *const *rows, size_t n, rel_erro
 
 /* Which attributes a batch reads back (RETURNING) into b->next_ret: those
    it does not write (the automatic key; NULL or the column's default for
-   the others) and those bind_rows marked. */
+   the others) and those gathering marked (bulk_attr.differs). */
 static size_t returned_columns(bulk *b)
 {
     size_t k = 0;
