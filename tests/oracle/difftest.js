@@ -48,6 +48,9 @@
  *   - with limit/offset, a required include below one that is not required:
  *     Sequelize's subquery then drops the top-level rows without a match
  *     (without limit it keeps them, as relate always does);
+ *   - with limit/offset, a required belongsToMany include of the queried
+ *     model itself (a self-association): Sequelize's subquery aliases the
+ *     target as the queried model and keeps only rows linked to themselves;
  *   - nested create: rows nested under a belongsToMany element other than
  *     belongsTo parents (Sequelize's save() skips them), and sibling rows
  *     without explicit keys (Sequelize saves siblings concurrently, so the
@@ -932,7 +935,8 @@ class QueryGen {
     if (rng.chance(0.15)) o.attributes = this.attrList(model, false);
     let limited = rng.chance(0.3);
     let offsetOnly = !limited && rng.chance(0.05);
-    if ((limited || offsetOnly) && requiredUnderOptional(o.include || [], true)) limited = offsetOnly = false;
+    if ((limited || offsetOnly) && (requiredUnderOptional(o.include || [], true) ||
+        requiredSelfBtm(o.include || [], nodes, model))) limited = offsetOnly = false;
     // order: top-level items ending with the primary key, then every to-many
     // level by its target's key (so arrays come in a defined order)
     const pks = model.primaryKeyAttributes;
@@ -986,6 +990,25 @@ function requiredUnderOptional(list, parentRequired) {
     const req = e.required !== undefined ? e.required : !!e.where;
     if (req && !parentRequired) return true;
     if (e.include && requiredUnderOptional(e.include, req && parentRequired)) return true;
+  }
+  return false;
+}
+
+/* Whether an include tree has a required belongsToMany node whose target is
+ * the queried model itself. With limit, Sequelize's subquery checks such a
+ * node with a join that gives the target the queried model's own alias, so
+ * its condition compares the target with itself and keeps only rows linked
+ * to themselves (seen with Sequelize 6.37.8: Movie.belongsToMany(Movie,
+ * { as: 'members' }) and a required 'members' include with limit 2 gives []
+ * though a movie has a member). */
+function requiredSelfBtm(list, nodes, top) {
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    const n = nodes[i];
+    if (typeof e === 'string' || !n) continue;
+    const req = e.required !== undefined ? e.required : !!e.where;
+    if (req && n.a.associationType === 'BelongsToMany' && n.a.target === top) return true;
+    if (e.include && requiredSelfBtm(e.include, n.children, top)) return true;
   }
   return false;
 }
