@@ -130,19 +130,9 @@ rel_model *rel_schema_find_model(const rel_schema *s, const char *name)
     return NULL;
 }
 
-int rel_model_attr_index(const rel_model *m, const char *attr)
+int rel_model_attr_scan(const rel_model *m, const char *attr)
 {
-    if (!m || !attr)
-        return -1;
-    /* Every getter and setter looks its attribute up: once the model is
-       frozen, only names in the bucket of its first byte are compared;
-       before, the first byte rules out most names without a call. */
-    if (m->attr_next) {
-        for (int32_t i = m->attr_head[rel_attr_bucket(attr)]; i >= 0; i = m->attr_next[i])
-            if (strcmp(m->attrs[i].a.name, attr) == 0)
-                return (int)i;
-        return -1;
-    }
+    /* The first byte rules out most names without a call. */
     for (size_t i = 0; i < m->nattrs; i++)
         if (m->attrs[i].a.name[0] == attr[0] && strcmp(m->attrs[i].a.name, attr) == 0)
             return (int)i;

@@ -3,6 +3,8 @@
 #ifndef REL_SCHEMA_SCHEMA_H
 #define REL_SCHEMA_SCHEMA_H
 
+#include <string.h>
+
 #include "relate.h"
 #include "util/arena.h"
 
@@ -155,7 +157,21 @@ struct rel_schema {
 
 /* Lookups used everywhere (NULL / -1 when absent). */
 rel_model *rel_schema_find_model(const rel_schema *s, const char *name);
-int rel_model_attr_index(const rel_model *m, const char *attr);
+/* rel_model_attr_index of a model not frozen yet: every name is looked at. */
+int rel_model_attr_scan(const rel_model *m, const char *attr);
+/* Every getter and setter looks its attribute up, so the frozen case is in
+   line: only the names in the bucket of its first byte are compared. */
+static inline int rel_model_attr_index(const rel_model *m, const char *attr)
+{
+    if (!m || !attr)
+        return -1;
+    if (!m->attr_next)
+        return rel_model_attr_scan(m, attr);
+    for (int32_t i = m->attr_head[rel_attr_bucket(attr)]; i >= 0; i = m->attr_next[i])
+        if (strcmp(m->attrs[i].a.name, attr) == 0)
+            return (int)i;
+    return -1;
+}
 const rel_attr_def *rel_model_attr_def(const rel_model *m, const char *attr);
 rel_assoc *rel_model_find_assoc(const rel_model *m, const char *name);
 
