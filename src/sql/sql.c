@@ -99,17 +99,9 @@ static rel_value own(rel_sql *q, rel_value v)
 
 static void push(rel_sql *q, rel_value v)
 {
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 8;
-        rel_value *p = realloc(q->params, cap * sizeof *p);
-        if (!p) {
-            q->oom = true;
-            return;
-        }
-        q->params = p;
-        q->cap = cap;
-    }
-    q->params[q->n++] = v;
+    rel_value *p = rel_sql_bind_room(q, 1);
+    if (p)
+        *p = v;
 }
 
 rel_value rel_sql_convert(rel_sql *q, rel_type type, rel_value v)
