@@ -358,9 +358,10 @@ rel_status rel_destroy(rel_db *db, rel_record *r, rel_error *err);
    database stores in its own form (DECIMAL scale, UUID case, ...) as stored.
    All or nothing: a bad row (NULL, of another model, already saved, a NULL
    where allowNull is false: REL_NOT_NULL "row N: notNull Violation: ...")
-   or a failed INSERT rolls back the batches before it, and every row is then
-   unsaved again, without the ids the undone inserts gave it. The records are
-   borrowed; they must not be in rows twice. */
+   or a failed INSERT rolls back the batches before it, and the rows are then
+   as they were: unsaved, without the ids, timestamps and values the undone
+   inserts gave them (an updatedAt a row held keeps the new time). The
+   records are borrowed; they must not be in rows twice. */
 rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_error *err);
 
 /* Creates a row from a JSON object and, as Sequelize's create(…, { include })

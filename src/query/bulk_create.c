@@ -4,6 +4,7 @@
  * once, with its batch (while the batch is in cache): to check and stamp it,
  * choose what is read back, bind it and mark it saved. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "query/crud.h"
@@ -113,6 +114,9 @@ typedef struct bulk {
     bool key_known;     /* the last batch had rowid keys: the next row's is next_key */
     int64_t next_key;
     int *next_ret;      /* the next batch's read-back columns, being worked out */
+    size_t *run_at;     /* where each run so far starts (malloc'd) ... */
+    uint64_t *run_want; /* ... and its pattern (nmask words each), to undo */
+    size_t nruns, cap_runs;
 } bulk;
 
 /* Whether written value v of attribute i may come back different
@@ -197,6 +201,61 @@ static void start_run(bulk *b, const rel_record *r)
     const unsigned char *flags = row_flags(b, r);
     for (size_t w = 0; w < b->nmask; w++)
         b->want[w] = pattern_word(b, flags, w);
+}
+
+/* Notes that a run starts at row `at`, with the pattern in b->want (what
+   its rows held before the call). False when out of memory. */
+static bool note_run(bulk *b, size_t at)
+{
+    if (b->nruns == b->cap_runs) {
+        size_t cap = b->cap_runs ? 2 * b->cap_runs : 16;
+        size_t *ats = realloc(b->run_at, cap * sizeof *ats);
+        if (ats)
+            b->run_at = ats;
+        uint64_t *wants = realloc(b->run_want, cap * b->nmask * sizeof *wants);
+        if (wants)
+            b->run_want = wants;
+        if (!ats || !wants)
+            return false;
+        b->cap_runs = cap;
+    }
+    b->run_at[b->nruns] = at;
+    memcpy(b->run_want + b->nruns * b->nmask, b->want, b->nmask * sizeof *b->want);
+    b->nruns++;
+    return true;
+}
+
+/* Whether attribute i was held (set) by the rows of a run with pattern
+   want, before the call. */
+static bool held_before(const bulk *b, const uint64_t *want, size_t i)
+{
+    size_t nattrs = b->m->nattrs, w = (i / 8 + 1) * 8 <= nattrs ? i / 8 : b->nmask - 1;
+    unsigned char bytes[8];
+    memcpy(bytes, &want[w], sizeof bytes);
+    return (bytes[(ptrdiff_t)i - mask_at(nattrs, w)] & REL_SLOT_SET) != 0;
+}
+
+/* Puts rows[0..touched) back as they were before a call that failed, as far
+   as it can: not saved, the attributes they did not hold unset again (their
+   stamps and the values read back), and the keys the database gave them
+   gone (NULL again when given as NULL). An updatedAt they held keeps its
+   stamp. */
+static void undo_rows(const bulk *b, rel_record *const *rows, size_t touched,
+                      const bool *assigned)
+{
+    const rel_model *m = b->m;
+    for (size_t r = 0; r < b->nruns; r++) {
+        const uint64_t *want = b->run_want + r * b->nmask;
+        size_t to = r + 1 < b->nruns ? b->run_at[r + 1] : touched;
+        for (size_t j = b->run_at[r]; j < to && j < touched; j++) {
+            for (size_t i = 0; i < m->nattrs; i++)
+                if (!held_before(b, want, i) || (assigned[j] && (int)i == m->pk))
+                    rel_record_clear(rows[j], (int)i);
+            rel_record_mark_unsaved(rows[j]);
+            if (assigned[j] && held_before(b, want, (size_t)m->pk))
+                rel_record_put(rows[j], m->pk, rel_null(), true);
+        }
+    }
 }
 
 /* Asks for the memory of rows[j + REL_BULK_AHEAD] (of rows[0..n)): its
@@ -539,6 +598,10 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
         if (st != REL_OK)
             break;
         start_run(&b, rows[j]);
+        if (!note_run(&b, j)) {
+            st = rel_err_nomem(err);
+            break;
+        }
         rel_crud_stamp_insert(rows[j], now);
         size_t ncols = rel_crud_insert_columns(rows[j], cols);
         for (size_t i = 0; i < m->nattrs; i++)
@@ -560,16 +623,11 @@ rel_status rel_bulk_create(rel_db *db, rel_record *const *rows, size_t n, rel_er
     rel_stmt_done(b.st);
     b.st = NULL;
     st = rel_db_atomic_end(db, st, err);
-    if (st != REL_OK) {
-        /* Rolled back: the rows are unsaved again, and ids read from the
-         * undone inserts mean nothing. */
-        for (size_t i = 0; i < touched; i++) {
-            rel_record_mark_unsaved(rows[i]);
-            if (assigned[i])
-                rel_record_clear(rows[i], m->pk);
-        }
-    }
+    if (st != REL_OK)
+        undo_rows(&b, rows, touched, assigned); /* rolled back */
 out:
+    free(b.run_at);
+    free(b.run_want);
     rel_sql_free(&b.q);
     rel_arena_free(tmp);
     return st;

@@ -713,16 +713,23 @@ static void bulk_create_bad_row_undoes_everything(void **state)
         }
     }
     CHECK(rel_set_null(rows[N - 1], "name", &e_)); /* a later one, given as NULL */
+    CHECK(rel_set_null(rows[7], "id", &e_));          /* a key given as NULL */
     rel_error err;
     size_t ins = f->ninsert;
     assert_int_equal(rel_bulk_create(f->db, rows, N, &err), REL_NOT_NULL);
     assert_int_equal(err.code, REL_NOT_NULL);
     assert_string_equal(err.message, "row 1500: notNull Violation: Employee.name cannot be null");
     /* Rows are checked as their batch is gathered: the batch before the bad
-       row ran, and the transaction undid it. */
+       row ran, and the transaction undid it, and the rows are as they were:
+       no key (NULL when given so), no stamps, nothing read back. */
     assert_scalar(f, "SELECT count(*) FROM \"Employees\"", "1");
-    for (int i = 0; i < N; i++)
-        assert_false(rel_has_attr(rows[i], "id"));
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(rel_has_attr(rows[i], "id"), i == 7);
+        assert_false(rel_has_attr(rows[i], "createdAt"));
+        assert_false(rel_has_attr(rows[i], "OrganizationId"));
+        assert_false(rel_has_attr(rows[i], "nickname"));
+    }
+    assert_true(rel_is_null(rows[7], "id"));
     ins = f->ninsert;
 
     /* The row before the bad one is still new: saving it inserts it. */
@@ -786,6 +793,12 @@ static void bulk_create_later_batch_fails(void **state)
             assert_int_equal(rel_get_int(rows[i], "id"), given_base - i);
         else
             assert_false(rel_has_attr(rows[i], "id"));
+        /* Stamps and values read back are undone with the inserts. */
+        assert_false(rel_has_attr(rows[i], "createdAt"));
+        assert_false(rel_has_attr(rows[i], "updatedAt"));
+        char name[32];
+        snprintf(name, sizeof name, "org%d", i == BAD ? 10 : i);
+        assert_string_equal(rel_get_text(rows[i], "name"), name);
     }
 
     CHECK(rel_set_text(rows[BAD], "name", "org2500", &e_));
